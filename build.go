@@ -1,0 +1,452 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// buildMarker is written into every output folder. A folder without it is
+// never replaced, so a mistyped -out cannot wipe someone's documents.
+const buildMarker = ".statusdocs"
+
+// Source is one input folder: its files and the name messages use for it.
+type Source struct {
+	FS   fs.FS
+	Name string // "content", or the path given with -content
+	Dir  string // folder on disk, or "" when embedded
+}
+
+// Config says what to build and where.
+type Config struct {
+	Content, Layouts, Static Source
+
+	Out     string // output folder
+	BaseURL string // "https://example.org/docs/", or ""
+	Offline bool   // links end in index.html, for reading from disk
+}
+
+// Result summarises a build.
+type Result struct {
+	Pages   int
+	Static  int
+	Elapsed time.Duration
+}
+
+// loadSite loads and links every content file of cfg, with static file
+// names known so links to them can be checked. Every broken file is
+// reported, not just the first.
+func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]bool, error) {
+	static, err := listFiles(cfg.Static.FS)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", cfg.Static.Name, err)
+	}
+	staticSet := map[string]bool{}
+	for _, f := range static {
+		staticSet[f] = true
+	}
+	for _, f := range generatedAssets {
+		staticSet[f] = true
+	}
+	names, err := listContent(cfg.Content.FS)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", cfg.Content.Name, err)
+	}
+	pages := make([]*Page, len(names))
+	errs := make([]error, len(names))
+	parallel(ctx, len(names), func(i int) {
+		name := names[i]
+		display := cfg.Content.Name + "/" + name
+		src, err := fs.ReadFile(cfg.Content.FS, name)
+		if err != nil {
+			errs[i] = fmt.Errorf("%s: %w", display, err)
+			return
+		}
+		pages[i], errs[i] = loadPage(name, display, src, lk)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	site, err := link(pages, staticSet)
+	return site, staticSet, err
+}
+
+// generatedAssets are the files the build writes besides static/.
+var generatedAssets = []string{"chroma.css"}
+
+// Build renders the site of cfg into cfg.Out. It writes into a temporary
+// folder beside the output and swaps it in only when everything succeeded,
+// so a failed build leaves the previous output exactly as it was.
+func Build(ctx context.Context, cfg *Config) (*Result, error) {
+	start := time.Now()
+	if err := checkOut(cfg); err != nil {
+		return nil, err
+	}
+	lk := &linker{offline: cfg.Offline, baseURL: cfg.BaseURL}
+	lay, err := parseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
+	if err != nil {
+		return nil, err
+	}
+	site, _, err := loadSite(ctx, cfg, lk)
+	if err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(cfg.Out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(cfg.Out)+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp) // a no-op once swapped in
+	w := &writer{root: tmp, lay: lay, site: site, lk: lk}
+	nstatic, err := w.writeAll(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := swapIn(tmp, cfg.Out); err != nil {
+		return nil, err
+	}
+	return &Result{Pages: len(site.Pages()), Static: nstatic, Elapsed: time.Since(start)}, nil
+}
+
+// writer writes one site into a folder.
+type writer struct {
+	root string
+	lay  *layouts
+	site *Site
+	lk   *linker
+	dev  string // reload script for the dev server
+}
+
+// writeAll writes every page, the not-found page, alias redirects, the
+// highlighting stylesheet and the static files. It returns how many
+// static files were copied.
+func (w *writer) writeAll(ctx context.Context, cfg *Config) (int, error) {
+	pages := w.site.Pages()
+	errs := make([]error, len(pages))
+	parallel(ctx, len(pages), func(i int) {
+		errs[i] = w.writePage(pages[i])
+	})
+	if err := errors.Join(errs...); err != nil {
+		return 0, err
+	}
+	if err := w.writeNotFound(); err != nil {
+		return 0, err
+	}
+	for _, a := range w.site.Aliases {
+		if err := w.writeAlias(a); err != nil {
+			return 0, err
+		}
+	}
+	css, err := chromaCSS()
+	if err != nil {
+		return 0, err
+	}
+	if err := w.writeFile("chroma.css", css); err != nil {
+		return 0, err
+	}
+	n, err := copyStatic(cfg.Static, w.root)
+	if err != nil {
+		return 0, err
+	}
+	if err := w.writeFile(buildMarker, []byte("This folder is written by statusdocs; a build replaces it whole.\n")); err != nil {
+		return 0, err
+	}
+	return n, ctx.Err()
+}
+
+// outPath returns the output file of a site-absolute page URL.
+func outPath(url string) string {
+	return strings.TrimPrefix(url, "/") + "index.html"
+}
+
+func (w *writer) view(p *Page) *View {
+	return &View{Site: w.site, Page: p, lk: w.lk, from: p.URL, dev: w.dev}
+}
+
+func (w *writer) writePage(p *Page) error {
+	return w.create(outPath(p.URL), func(out io.Writer) error {
+		return w.lay.execute(out, p.Kind.String(), w.view(p))
+	})
+}
+
+// writeNotFound writes 404.html, the page static hosts serve for unknown
+// paths. It is served at any depth, so its links are absolute: under the
+// base URL when one is given, from the site root otherwise.
+func (w *writer) writeNotFound() error {
+	p := &Page{Kind: KindPlain, File: "404.html", URL: "/404.html", Title: "Page not found",
+		Summary: "There is no page at this address."}
+	v := &View{Site: w.site, Page: p, lk: w.lk, from: "/", absolute: true, dev: w.dev}
+	return w.create("404.html", func(out io.Writer) error {
+		return w.lay.execute(out, "404", v)
+	})
+}
+
+// aliasPage is the redirect written for each alias. It works without
+// script (meta refresh), tells search engines where the page lives
+// (canonical) and gives people a link.
+var aliasPage = template.Must(template.New("alias").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{.Title}}</title>
+<link rel="canonical" href="{{.Canonical}}">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={{.Target}}">
+</head>
+<body>
+<p>This page has moved to <a href="{{.Target}}">{{.Title}}</a>.</p>
+</body>
+</html>
+`))
+
+func (w *writer) writeAlias(a Alias) error {
+	target := w.lk.rel(a.URL, a.Page.URL)
+	canonical := w.lk.abs(a.Page.URL)
+	if canonical == "" {
+		canonical = target
+	}
+	data := struct{ Title, Target, Canonical string }{a.Page.Label(), target, canonical}
+	return w.create(outPath(a.URL), func(out io.Writer) error {
+		return aliasPage.Execute(out, data)
+	})
+}
+
+func (w *writer) writeFile(name string, data []byte) error {
+	return w.create(name, func(out io.Writer) error {
+		_, err := out.Write(data)
+		return err
+	})
+}
+
+// create writes one output file through a buffer, streaming rather than
+// holding the page in memory.
+func (w *writer) create(name string, fill func(io.Writer) error) error {
+	dst := filepath.Join(w.root, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 32<<10)
+	err = fill(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// listFiles returns the regular files of fsys, skipping dot files.
+func listFiles(fsys fs.FS) ([]string, error) {
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if name != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			names = append(names, name)
+		}
+		return nil
+	})
+	slices.Sort(names)
+	return names, err
+}
+
+// copyStatic copies every file of the static folder into root.
+func copyStatic(src Source, root string) (int, error) {
+	names, err := listFiles(src.FS)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", src.Name, err)
+	}
+	for _, name := range names {
+		in, err := src.FS.Open(name)
+		if err != nil {
+			return 0, fmt.Errorf("%s/%s: %w", src.Name, name, err)
+		}
+		dst := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			in.Close()
+			return 0, err
+		}
+		out, err := os.Create(dst)
+		if err == nil {
+			_, err = io.Copy(out, in)
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+		}
+		in.Close()
+		if err != nil {
+			return 0, fmt.Errorf("%s/%s: %w", src.Name, name, err)
+		}
+	}
+	return len(names), nil
+}
+
+// swapIn replaces out with the finished build in tmp. The old output is
+// moved aside first and removed only after the new one is in place.
+func swapIn(tmp, out string) error {
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(tmp, out)
+	}
+	old := out + ".old-" + randomSuffix()
+	if err := os.Rename(out, old); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		os.Rename(old, out) // put the previous build back
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+func randomSuffix() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// checkOut refuses output folders that a build must never replace: the
+// file system root, the working folder or one above it, a home folder, the
+// source folders or anything inside or around them, and a non-empty folder
+// that no build of ours wrote. It runs before anything is written.
+func checkOut(cfg *Config) error {
+	if strings.TrimSpace(cfg.Out) == "" {
+		return errors.New("-out: empty output folder")
+	}
+	out, err := realAbs(cfg.Out)
+	if err != nil {
+		return err
+	}
+	refuse := func(why string) error {
+		return fmt.Errorf("-out %s: refusing to write there: %s", cfg.Out, why)
+	}
+	if out == filepath.Dir(out) {
+		return refuse("it is the file system root")
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if wd, err = realAbs(wd); err == nil && within(wd, out) {
+			return refuse("it is the current folder or contains it")
+		}
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		if home, err = realAbs(home); err == nil && home == out {
+			return refuse("it is your home folder")
+		}
+	}
+	for _, src := range []Source{cfg.Content, cfg.Layouts, cfg.Static} {
+		if src.Dir == "" {
+			continue
+		}
+		dir, err := realAbs(src.Dir)
+		if err != nil {
+			return err
+		}
+		if within(dir, out) || within(out, dir) {
+			return refuse(fmt.Sprintf("it overlaps the source folder %s", src.Dir))
+		}
+	}
+	fi, err := os.Lstat(out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return refuse("it exists and is not a folder")
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(out, buildMarker)); err != nil {
+			return refuse("it is not empty and was not written by statusdocs (no " + buildMarker + " file)")
+		}
+	}
+	return nil
+}
+
+// realAbs returns the absolute, symlink-free form of p; for a path that
+// does not exist yet, its nearest existing ancestor is resolved.
+func realAbs(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	var rest []string
+	for cur := abs; ; cur = filepath.Dir(cur) {
+		if real, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(append([]string{real}, rest...)...), nil
+		}
+		if cur == filepath.Dir(cur) {
+			return abs, nil
+		}
+		rest = append([]string{filepath.Base(cur)}, rest...)
+	}
+}
+
+// within reports whether path is dir or inside it.
+func within(path, dir string) bool {
+	if path == dir {
+		return true
+	}
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// parallel calls fn(i) for i in [0, n) on GOMAXPROCS goroutines and stops
+// handing out work when ctx is done.
+func parallel(ctx context.Context, n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+

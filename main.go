@@ -1,0 +1,184 @@
+// Statusdocs turns a folder of Markdown pages, one per HTTP status code, and
+// Go html/template layouts into a static reference website: a home page with
+// every code at a glance, a page per class and per code, and client-side
+// search.
+//
+// Usage:
+//
+//	statusdocs build [flags]   write the site to build/
+//	statusdocs serve [flags]   serve it with live reload while you edit
+//
+// The content, layouts and static folders shipped with the program are
+// embedded in it, so a lone binary builds the full site anywhere; folders
+// of those names on disk take precedence.
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"os"
+	"os/signal"
+	"strings"
+)
+
+// embedded holds the site shipped in the repository. The all: prefix keeps
+// files whose names start with "_" (the _index.md pages).
+//
+//go:embed all:content all:layouts all:static
+var embedded embed.FS
+
+func main() {
+	log.SetPrefix("statusdocs: ")
+	log.SetFlags(0)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if errors.Is(err, errUsage) {
+		os.Exit(2)
+	}
+	if err != nil {
+		log.SetPrefix("")
+		log.Print(err)
+		os.Exit(1)
+	}
+}
+
+// errUsage means the command line was wrong; usage was printed already.
+var errUsage = errors.New("usage")
+
+const usageText = `usage: statusdocs <command> [flags]
+
+Commands:
+  build   write the site to a folder (default build/)
+  serve   serve the site with live reload while you edit
+
+Run "statusdocs <command> -h" for the flags of a command.
+`
+
+// run is the whole program, with its streams passed in so tests can call it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	top := flag.NewFlagSet("statusdocs", flag.ContinueOnError)
+	top.SetOutput(stderr)
+	top.Usage = func() { fmt.Fprint(stderr, usageText) }
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if top.NArg() == 0 {
+		top.Usage()
+		return errUsage
+	}
+	switch cmd, rest := top.Arg(0), top.Args()[1:]; cmd {
+	case "build":
+		return runBuild(ctx, rest, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, usageText)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "statusdocs: unknown command %q\n\n", cmd)
+		top.Usage()
+		return errUsage
+	}
+}
+
+// sourceFlags are the input flags build and serve share.
+type sourceFlags struct {
+	content, layouts, static string
+	embedded                 bool
+}
+
+func (s *sourceFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.content, "content", "content", "read Markdown pages from `dir`")
+	fs.StringVar(&s.layouts, "layouts", "layouts", "read html/template layouts from `dir`")
+	fs.StringVar(&s.static, "static", "static", "copy CSS, JS and images from `dir`")
+	fs.BoolVar(&s.embedded, "embedded", false, "use the content, layouts and static files built into the program, even where the folders exist")
+}
+
+// sources resolves each input folder: the folder on disk when it exists, the
+// embedded copy when the flag was left at its default and the folder is
+// missing (or -embedded is set), an error otherwise.
+func (s *sourceFlags) sources(set map[string]bool) (content, layouts, static Source, err error) {
+	pick := func(flagName, dir string) (Source, error) {
+		if !s.embedded {
+			if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+				return Source{FS: os.DirFS(dir), Name: strings.TrimSuffix(dir, "/"), Dir: dir}, nil
+			} else if set[flagName] {
+				if err == nil {
+					err = errors.New("not a folder")
+				}
+				return Source{}, fmt.Errorf("-%s %s: %w", flagName, dir, err)
+			}
+		}
+		sub, err := fs.Sub(embedded, flagName)
+		if err != nil {
+			panic(err) // the embedded folders always exist
+		}
+		return Source{FS: sub, Name: flagName}, nil
+	}
+	if content, err = pick("content", s.content); err != nil {
+		return
+	}
+	if layouts, err = pick("layouts", s.layouts); err != nil {
+		return
+	}
+	static, err = pick("static", s.static)
+	return
+}
+
+// setFlags returns the names of the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("build", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fset)
+	out := fset.String("out", "build", "write the site to `dir` (replaced whole; never a source folder)")
+	baseURL := fset.String("base-url", "", "absolute `url` the site is served from, e.g. https://example.org/docs/, for canonical links (default: relative links only)")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, "usage: statusdocs build [flags]\n\nBuild the site into a folder. The previous output is replaced only when the\nwhole build succeeds.\n\nFlags:\n")
+		fset.PrintDefaults()
+	}
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "statusdocs build: unexpected argument %q\n", fset.Arg(0))
+		fset.Usage()
+		return errUsage
+	}
+	content, layouts, static, err := src.sources(setFlags(fset))
+	if err != nil {
+		return err
+	}
+	base, err := normalizeBaseURL(*baseURL)
+	if err != nil {
+		return err
+	}
+	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base}
+	res, err := Build(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "built %d pages and %d static files in %v into %s\n",
+		res.Pages, res.Static, res.Elapsed.Round(100_000), cfg.Out)
+	return nil
+}

@@ -1,0 +1,350 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"go.abhg.dev/goldmark/frontmatter"
+	"gopkg.in/yaml.v3"
+)
+
+// strictYAML is the only front matter format: YAML between "---" lines,
+// decoded with unknown keys refused, so typos cannot pass silently.
+var strictYAML = frontmatter.Format{Name: "YAML", Delim: '-', Unmarshal: func(raw []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	return dec.Decode(v)
+}}
+
+// markdown is the one goldmark instance of the program. Its Convert is
+// stateless, so pages are parsed and rendered by many goroutines at once.
+// Raw HTML in content is not passed through (goldmark's default), so a page
+// cannot inject script.
+var markdown = goldmark.New(
+	goldmark.WithExtensions(
+		extension.Table,
+		extension.Strikethrough,
+		extension.Linkify,
+		extension.Typographer,
+		&frontmatter.Extender{Formats: []frontmatter.Format{strictYAML}},
+	),
+	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	goldmark.WithRendererOptions(
+		renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{}, 100)),
+	),
+)
+
+// loadPage parses one content file: front matter, Markdown body, internal
+// links. The body is rendered with links made relative to the page's URL,
+// so the page can be written without the rest of the site.
+func loadPage(name, display string, src []byte, lk *linker) (*Page, error) {
+	p, err := classify(name, display)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUTF8(src, display); err != nil {
+		return nil, err
+	}
+	pc := parser.NewContext()
+	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	data := frontmatter.Get(pc)
+	if data == nil || !bytes.HasPrefix(src, []byte("---")) {
+		return nil, fileErrorf(display, 1, `missing front matter (a "---" line, YAML, and a closing "---" line)`)
+	}
+	if err := checkClosed(src); err != nil {
+		return nil, fileErrorf(display, 1, "%v", err)
+	}
+	var fm frontMatter
+	if err := frontMatterError(data.Decode(&fm), display, 1); err != nil {
+		return nil, err
+	}
+	if err := checkFrontMatter(p, &fm); err != nil {
+		return nil, err
+	}
+	p.links, p.Headings = walkBody(doc, src, p.URL, lk)
+	var buf bytes.Buffer
+	if err := markdown.Renderer().Render(&buf, src, doc); err != nil {
+		return nil, fileErrorf(display, 0, "rendering: %v", err)
+	}
+	p.Body = buf.Bytes()
+	p.Text = plainText(doc, src)
+	return p, nil
+}
+
+// closingDelim returns the offset in rest of the line "---" that closes the
+// front matter, or -1.
+func closingDelim(rest []byte) int {
+	off := 0
+	for off <= len(rest) {
+		line := rest[off:]
+		n := bytes.IndexByte(line, '\n')
+		if n >= 0 {
+			line = line[:n]
+		}
+		if string(bytes.TrimRight(line, " \t\r")) == "---" {
+			return off
+		}
+		if n < 0 {
+			break
+		}
+		off += n + 1
+	}
+	return -1
+}
+
+func checkClosed(src []byte) error {
+	_, rest, _ := bytes.Cut(src, []byte("\n"))
+	if closingDelim(rest) < 0 {
+		return fmt.Errorf(`front matter is not closed by a "---" line`)
+	}
+	return nil
+}
+
+// walkBody rewrites the site-absolute links of a page's AST to relative ones
+// and collects them for checking; it also lists the headings.
+func walkBody(doc ast.Node, src []byte, from string, lk *linker) ([]internalLink, []Heading) {
+	var links []internalLink
+	var heads []Heading
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			id, _ := n.AttributeString("id")
+			idb, _ := id.([]byte)
+			heads = append(heads, Heading{Level: n.Level, ID: string(idb), Text: nodeText(n, src)})
+		case *ast.Link:
+			if dst := string(n.Destination); isSiteAbsolute(dst) {
+				links = append(links, internalLink{target: dst, line: lineAt(src, nodeOffset(n, src))})
+				n.Destination = []byte(lk.rel(from, dst))
+			}
+		case *ast.Image:
+			if dst := string(n.Destination); isSiteAbsolute(dst) {
+				links = append(links, internalLink{target: dst, line: lineAt(src, nodeOffset(n, src))})
+				n.Destination = []byte(lk.rel(from, dst))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return links, heads
+}
+
+func isSiteAbsolute(u string) bool {
+	return strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//")
+}
+
+// nodeOffset finds a byte offset for an inline node, from the first text
+// segment beneath it or the enclosing block's first line.
+func nodeOffset(n ast.Node, src []byte) int {
+	for c := n; c != nil; c = c.FirstChild() {
+		if t, ok := c.(*ast.Text); ok {
+			return t.Segment.Start
+		}
+	}
+	for b := n; b != nil; b = b.Parent() {
+		if b.Type() == ast.TypeBlock && b.Lines().Len() > 0 {
+			return b.Lines().At(0).Start
+		}
+	}
+	return 0
+}
+
+// nodeText returns the plain text beneath a node.
+func nodeText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if s, ok := t.(*ast.Text); ok {
+					b.Write(s.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+// plainText returns the prose of a body, paragraphs and headings, without
+// code blocks: what a reader would search for.
+func plainText(doc ast.Node, src []byte) string {
+	var b strings.Builder
+	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c.Kind() {
+		case ast.KindFencedCodeBlock, ast.KindCodeBlock, ast.KindHTMLBlock:
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(nodeText(c, src))
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// nodeRenderer renders headings as self-links and fenced code with chroma.
+type nodeRenderer struct{}
+
+func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHeading, r.renderHeading)
+	reg.Register(ast.KindFencedCodeBlock, r.renderFencedCode)
+}
+
+// renderHeading wraps the heading's text in a link to its own anchor, so
+// every section can be linked; a heading that holds a link already is left
+// as it is, since links cannot nest.
+func (r *nodeRenderer) renderHeading(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Heading)
+	id, _ := n.AttributeString("id")
+	idb, _ := id.([]byte)
+	wrap := len(idb) > 0 && !hasLink(n)
+	if entering {
+		fmt.Fprintf(w, "<h%d", n.Level)
+		if len(idb) > 0 {
+			w.WriteString(` id="`)
+			w.Write(util.EscapeHTML(idb))
+			w.WriteString(`"`)
+		}
+		w.WriteString(">")
+		if wrap {
+			w.WriteString(`<a class="anchor" href="#`)
+			w.Write(util.EscapeHTML(idb))
+			w.WriteString(`">`)
+		}
+		return ast.WalkContinue, nil
+	}
+	if wrap {
+		w.WriteString("</a>")
+	}
+	fmt.Fprintf(w, "</h%d>\n", n.Level)
+	return ast.WalkContinue, nil
+}
+
+func hasLink(n ast.Node) bool {
+	found := false
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && (c.Kind() == ast.KindLink || c.Kind() == ast.KindAutoLink) {
+			found = true
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
+}
+
+// renderFencedCode highlights a fenced block with chroma, using CSS classes
+// (the stylesheet comes from chromaCSS), and caches the result by language
+// and code: many pages share blocks, and lexing is most of a build's time.
+func (r *nodeRenderer) renderFencedCode(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.FencedCodeBlock)
+	lang := string(n.Language(src))
+	var code bytes.Buffer
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		code.Write(seg.Value(src))
+	}
+	w.Write(highlight(lang, code.String()))
+	return ast.WalkSkipChildren, nil
+}
+
+// highlightCache maps language and code to highlighted HTML. Highlighting
+// is deterministic, so a cached block is byte-identical to a fresh one.
+var highlightCache sync.Map
+
+// useHighlightCache can be turned off to check the cache changes nothing.
+var useHighlightCache = true
+
+func highlightKey(lang, code string) string { return lang + "\x00" + code }
+
+// highlight returns the HTML of one code block.
+func highlight(lang, code string) []byte {
+	key := highlightKey(lang, code)
+	if useHighlightCache {
+		if v, ok := highlightCache.Load(key); ok {
+			return v.([]byte)
+		}
+	}
+	out := highlightUncached(lang, code)
+	if useHighlightCache {
+		highlightCache.Store(key, out)
+	}
+	return out
+}
+
+var chromaFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4))
+
+func highlightUncached(lang, code string) []byte {
+	var lexer chroma.Lexer
+	if lang != "" {
+		lexer = lexers.Get(lang)
+	}
+	var buf bytes.Buffer
+	if lexer == nil {
+		// Unknown or no language: plain, escaped, in the same wrapper.
+		buf.WriteString(`<pre class="chroma"><code>`)
+		buf.Write(util.EscapeHTML([]byte(code)))
+		buf.WriteString("</code></pre>\n")
+		return buf.Bytes()
+	}
+	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if err == nil {
+		err = chromaFormatter.Format(&buf, styles.Fallback, it)
+	}
+	if err != nil {
+		buf.Reset()
+		buf.WriteString(`<pre class="chroma"><code>`)
+		buf.Write(util.EscapeHTML([]byte(code)))
+		buf.WriteString("</code></pre>\n")
+	}
+	if lang != "" {
+		// Label the block with its language, for readers and styles.
+		out := bytes.Replace(buf.Bytes(), []byte(`<pre class="chroma">`), fmt.Appendf(nil, `<pre class="chroma" data-lang="%s">`, util.EscapeHTML([]byte(lang))), 1)
+		return out
+	}
+	return buf.Bytes()
+}
+
+// chromaCSS returns the highlighting stylesheet: a light style, and a dark
+// one for readers whose system prefers dark.
+func chromaCSS() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("/* Syntax highlighting, generated from chroma's github and github-dark styles. */\n")
+	if err := chromaFormatter.WriteCSS(&buf, styles.Get("github")); err != nil {
+		return nil, err
+	}
+	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
+	if err := chromaFormatter.WriteCSS(&buf, styles.Get("github-dark")); err != nil {
+		return nil, err
+	}
+	buf.WriteString("}\n")
+	return buf.Bytes(), nil
+}
