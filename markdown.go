@@ -300,37 +300,65 @@ func highlight(lang, code string) []byte {
 	return out
 }
 
-var chromaFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4))
+// chromaFormatter writes token spans only; highlight adds the <pre> so
+// every block, highlighted or not, has the same wrapper.
+var chromaFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4), chromahtml.PreventSurroundingPre(true))
 
 func highlightUncached(lang, code string) []byte {
+	var buf bytes.Buffer
+	buf.WriteString(`<pre class="chroma"`)
+	if lang != "" {
+		buf.WriteString(` data-lang="`)
+		buf.Write(util.EscapeHTML([]byte(lang)))
+		buf.WriteString(`"`)
+	}
+	buf.WriteString(`><code>`)
 	var lexer chroma.Lexer
 	if lang != "" {
 		lexer = lexers.Get(lang)
 	}
-	var buf bytes.Buffer
 	if lexer == nil {
-		// Unknown or no language: plain, escaped, in the same wrapper.
-		buf.WriteString(`<pre class="chroma"><code>`)
 		buf.Write(util.EscapeHTML([]byte(code)))
-		buf.WriteString("</code></pre>\n")
-		return buf.Bytes()
+	} else {
+		chunks := []string{code}
+		if lexer.Config().Name == "HTTP" {
+			chunks = splitHTTPMessages(code)
+		}
+		for _, chunk := range chunks {
+			mark := buf.Len()
+			it, err := chroma.Coalesce(lexer).Tokenise(nil, chunk)
+			if err == nil {
+				err = chromaFormatter.Format(&buf, styles.Fallback, it)
+			}
+			if err != nil {
+				buf.Truncate(mark)
+				buf.Write(util.EscapeHTML([]byte(chunk)))
+			}
+		}
 	}
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
-	if err == nil {
-		err = chromaFormatter.Format(&buf, styles.Fallback, it)
-	}
-	if err != nil {
-		buf.Reset()
-		buf.WriteString(`<pre class="chroma"><code>`)
-		buf.Write(util.EscapeHTML([]byte(code)))
-		buf.WriteString("</code></pre>\n")
-	}
-	if lang != "" {
-		// Label the block with its language, for readers and styles.
-		out := bytes.Replace(buf.Bytes(), []byte(`<pre class="chroma">`), fmt.Appendf(nil, `<pre class="chroma" data-lang="%s">`, util.EscapeHTML([]byte(lang))), 1)
-		return out
-	}
+	buf.WriteString("</code></pre>\n")
 	return buf.Bytes()
+}
+
+// splitHTTPMessages splits an example exchange into its messages, so the
+// http lexer, which understands one message, highlights the response after
+// a request too. A message starts at a status line after a blank line.
+func splitHTTPMessages(code string) []string {
+	var chunks []string
+	start := 0
+	for i := 0; i < len(code); {
+		end := strings.IndexByte(code[i:], '\n')
+		if end < 0 {
+			break
+		}
+		next := i + end + 1
+		if i > start && strings.HasPrefix(code[next:], "HTTP/") && strings.TrimRight(code[i:next], "\r\n") == "" {
+			chunks = append(chunks, code[start:next])
+			start = next
+		}
+		i = next
+	}
+	return append(chunks, code[start:])
 }
 
 // chromaCSS returns the highlighting stylesheet: a light style, and a dark
