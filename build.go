@@ -449,4 +449,3 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 	}
 	wg.Wait()
 }
-

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
 )
 
 // Kind says which layout renders a page.
