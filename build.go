@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -116,7 +117,7 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) // a no-op once swapped in
-	w := &writer{root: tmp, lay: lay, site: site, lk: lk}
+	w := &writer{out: dirOutput(tmp), lay: lay, site: site, lk: lk}
 	nstatic, err := w.writeAll(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -127,9 +128,10 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	return &Result{Pages: len(site.Pages()), Static: nstatic, Elapsed: time.Since(start)}, nil
 }
 
-// writer writes one site into a folder.
+// writer writes one site to an output: a folder for builds, memory for
+// the dev server.
 type writer struct {
-	root string
+	out  output
 	lay  *layouts
 	site *Site
 	lk   *linker
@@ -163,7 +165,7 @@ func (w *writer) writeAll(ctx context.Context, cfg *Config) (int, error) {
 	if err := w.writeFile("chroma.css", css); err != nil {
 		return 0, err
 	}
-	n, err := copyStatic(cfg.Static, w.root)
+	n, err := w.copyStatic(cfg.Static)
 	if err != nil {
 		return 0, err
 	}
@@ -240,11 +242,7 @@ func (w *writer) writeFile(name string, data []byte) error {
 // create writes one output file through a buffer, streaming rather than
 // holding the page in memory.
 func (w *writer) create(name string, fill func(io.Writer) error) error {
-	dst := filepath.Join(w.root, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	f, err := os.Create(dst)
+	f, err := w.out.Create(name)
 	if err != nil {
 		return err
 	}
@@ -257,6 +255,51 @@ func (w *writer) create(name string, fill func(io.Writer) error) error {
 		err = cerr
 	}
 	return err
+}
+
+// output is where a build's files go.
+type output interface {
+	// Create opens the file at slash path name for writing, making its
+	// folders. Files are written by many goroutines at once.
+	Create(name string) (io.WriteCloser, error)
+}
+
+// dirOutput writes files under a folder on disk.
+type dirOutput string
+
+func (d dirOutput) Create(name string) (io.WriteCloser, error) {
+	dst := filepath.Join(string(d), filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return nil, err
+	}
+	return os.Create(dst)
+}
+
+// memOutput keeps files in memory, for the dev server and tests.
+type memOutput struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func newMemOutput() *memOutput { return &memOutput{files: map[string][]byte{}} }
+
+func (m *memOutput) Create(name string) (io.WriteCloser, error) {
+	return &memFile{m: m, name: name}, nil
+}
+
+type memFile struct {
+	m    *memOutput
+	name string
+	buf  bytes.Buffer
+}
+
+func (f *memFile) Write(p []byte) (int, error) { return f.buf.Write(p) }
+
+func (f *memFile) Close() error {
+	f.m.mu.Lock()
+	f.m.files[f.name] = f.buf.Bytes()
+	f.m.mu.Unlock()
+	return nil
 }
 
 // listFiles returns the regular files of fsys, skipping dot files.
@@ -281,30 +324,17 @@ func listFiles(fsys fs.FS) ([]string, error) {
 	return names, err
 }
 
-// copyStatic copies every file of the static folder into root.
-func copyStatic(src Source, root string) (int, error) {
+// copyStatic copies every file of the static folder to the output.
+func (w *writer) copyStatic(src Source) (int, error) {
 	names, err := listFiles(src.FS)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", src.Name, err)
 	}
 	for _, name := range names {
-		in, err := src.FS.Open(name)
-		if err != nil {
-			return 0, fmt.Errorf("%s/%s: %w", src.Name, name, err)
-		}
-		dst := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			in.Close()
-			return 0, err
-		}
-		out, err := os.Create(dst)
+		data, err := fs.ReadFile(src.FS, name)
 		if err == nil {
-			_, err = io.Copy(out, in)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
+			err = w.writeFile(name, data)
 		}
-		in.Close()
 		if err != nil {
 			return 0, fmt.Errorf("%s/%s: %w", src.Name, name, err)
 		}
