@@ -5,13 +5,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -38,6 +41,9 @@ type Config struct {
 	Out     string // output folder
 	BaseURL string // "https://example.org/docs/", or ""
 	Offline bool   // links end in index.html, for reading from disk
+
+	HashAssets bool   // name CSS and JS by content hash (builds; not serve)
+	Zip        string // also pack the output into this zip file
 }
 
 // Result summarises a build.
@@ -92,21 +98,29 @@ func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]b
 var generatedAssets = []string{"chroma.css"}
 
 // Build renders the site of cfg into cfg.Out. It writes into a temporary
-// folder beside the output and swaps it in only when everything succeeded,
-// so a failed build leaves the previous output exactly as it was.
+// folder beside the output and swaps it in only when everything succeeded
+// (links checked too), so a failed build leaves the previous output exactly
+// as it was.
 func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	start := time.Now()
 	if err := checkOut(cfg); err != nil {
 		return nil, err
 	}
-	lk := &linker{offline: cfg.Offline, baseURL: cfg.BaseURL}
 	lay, err := parseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
 	if err != nil {
 		return nil, err
 	}
+	lk := &linker{offline: cfg.Offline, baseURL: cfg.BaseURL}
 	site, _, err := loadSite(ctx, cfg, lk)
 	if err != nil {
 		return nil, err
+	}
+	assets, err := collectAssets(cfg, site)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HashAssets {
+		lk.assets = assets.hashNames()
 	}
 	parent := filepath.Dir(cfg.Out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -117,15 +131,73 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) // a no-op once swapped in
-	w := &writer{out: dirOutput(tmp), lay: lay, site: site, lk: lk}
-	nstatic, err := w.writeAll(ctx, cfg)
-	if err != nil {
+	w := &writer{out: dirOutput(tmp), lay: lay, site: site, lk: lk, cfg: cfg}
+	if err := w.writeAll(ctx, assets); err != nil {
+		return nil, err
+	}
+	if err := checkLinks(tmp, cfg.BaseURL); err != nil {
 		return nil, err
 	}
 	if err := swapIn(tmp, cfg.Out); err != nil {
 		return nil, err
 	}
-	return &Result{Pages: len(site.Pages()), Static: nstatic, Elapsed: time.Since(start)}, nil
+	res := &Result{Pages: len(site.Pages()), Static: assets.static, Elapsed: time.Since(start)}
+	if cfg.Zip != "" {
+		if err := writeZip(cfg.Out, cfg.Zip); err != nil {
+			return nil, err
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// assetSet holds the files copied or generated beside the pages, by output
+// name, and how many came from static/.
+type assetSet struct {
+	files  map[string][]byte
+	static int
+}
+
+// collectAssets reads static/ and generates the stylesheet for highlighting
+// (and, in other files, the search index), before any page is written, so
+// pages can refer to them by content-hashed names.
+func collectAssets(cfg *Config, site *Site) (*assetSet, error) {
+	a := &assetSet{files: map[string][]byte{}}
+	names, err := listFiles(cfg.Static.FS)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Static.Name, err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(cfg.Static.FS, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", cfg.Static.Name, name, err)
+		}
+		a.files[name] = data
+	}
+	a.static = len(names)
+	css, err := chromaCSS()
+	if err != nil {
+		return nil, err
+	}
+	a.files["chroma.css"] = css
+	return a, nil
+}
+
+// hashNames gives every stylesheet and script a name carrying a hash of its
+// content (style.css → style.1a2b3c4d.css), so hosts can cache them
+// forever: a changed file gets a new name. It returns site-absolute logical
+// name → output name.
+func (a *assetSet) hashNames() map[string]string {
+	m := map[string]string{}
+	for name, data := range a.files {
+		ext := path.Ext(name)
+		if ext != ".css" && ext != ".js" {
+			continue
+		}
+		sum := sha256.Sum256(data)
+		m["/"+name] = "/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	}
+	return m
 }
 
 // writer writes one site to an output: a folder for builds, memory for
@@ -135,44 +207,43 @@ type writer struct {
 	lay  *layouts
 	site *Site
 	lk   *linker
+	cfg  *Config
 	dev  string // reload script for the dev server
 }
 
 // writeAll writes every page, the not-found page, alias redirects, the
-// highlighting stylesheet and the static files. It returns how many
-// static files were copied.
-func (w *writer) writeAll(ctx context.Context, cfg *Config) (int, error) {
+// assets and the files for hosts and machines (sitemap, API, error pages).
+func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 	pages := w.site.Pages()
 	errs := make([]error, len(pages))
 	parallel(ctx, len(pages), func(i int) {
 		errs[i] = w.writePage(pages[i])
 	})
 	if err := errors.Join(errs...); err != nil {
-		return 0, err
+		return err
 	}
 	if err := w.writeNotFound(); err != nil {
-		return 0, err
+		return err
 	}
 	for _, a := range w.site.Aliases {
 		if err := w.writeAlias(a); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	css, err := chromaCSS()
-	if err != nil {
-		return 0, err
+	for _, name := range slices.Sorted(maps.Keys(assets.files)) {
+		if err := w.writeFile(strings.TrimPrefix(w.lk.asset("/"+name), "/"), assets.files[name]); err != nil {
+			return err
+		}
 	}
-	if err := w.writeFile("chroma.css", css); err != nil {
-		return 0, err
-	}
-	n, err := w.copyStatic(cfg.Static)
-	if err != nil {
-		return 0, err
+	for _, write := range []func() error{w.writeSitemap, w.writeRobots, w.writeAPI, w.writeErrorPages} {
+		if err := write(); err != nil {
+			return err
+		}
 	}
 	if err := w.writeFile(buildMarker, []byte("This folder is written by statusdocs; a build replaces it whole.\n")); err != nil {
-		return 0, err
+		return err
 	}
-	return n, ctx.Err()
+	return ctx.Err()
 }
 
 // outPath returns the output file of a site-absolute page URL.
@@ -322,24 +393,6 @@ func listFiles(fsys fs.FS) ([]string, error) {
 	})
 	slices.Sort(names)
 	return names, err
-}
-
-// copyStatic copies every file of the static folder to the output.
-func (w *writer) copyStatic(src Source) (int, error) {
-	names, err := listFiles(src.FS)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", src.Name, err)
-	}
-	for _, name := range names {
-		data, err := fs.ReadFile(src.FS, name)
-		if err == nil {
-			err = w.writeFile(name, data)
-		}
-		if err != nil {
-			return 0, fmt.Errorf("%s/%s: %w", src.Name, name, err)
-		}
-	}
-	return len(names), nil
 }
 
 // swapIn replaces out with the finished build in tmp. The old output is

@@ -42,8 +42,8 @@ var statuses = map[string]string{
 
 // Spec is one defining document of a status code.
 type Spec struct {
-	Name string `yaml:"name"`
-	URL  string `yaml:"url"`
+	Name string `yaml:"name" json:"name"`
+	URL  string `yaml:"url" json:"url"`
 }
 
 // frontMatter is the YAML block at the top of every content file. It is

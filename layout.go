@@ -16,7 +16,8 @@ var layoutKinds = []string{"home", "class", "code", "page", "404"}
 // a clone of base.html with its kind's file parsed on top. They are parsed
 // once per build and executed by many goroutines.
 type layouts struct {
-	byKind map[string]*template.Template
+	byKind    map[string]*template.Template
+	errorPage *template.Template // errorpage.html, standalone
 }
 
 // parseLayouts reads base.html and one file per kind from fsys. Templates
@@ -52,6 +53,14 @@ func parseLayouts(fsys fs.FS, dir string) (*layouts, error) {
 			return nil, tidyTemplateError(err)
 		}
 		l.byKind[kind] = t
+	}
+	// The error page stands alone: a web server serves it for its own
+	// errors, so it shares nothing with the site's pages.
+	if src, err = read("errorpage.html"); err != nil {
+		return nil, err
+	}
+	if l.errorPage, err = template.New(dir + "/errorpage.html").Funcs(funcs).Parse(src); err != nil {
+		return nil, tidyTemplateError(err)
 	}
 	return l, nil
 }

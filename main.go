@@ -150,6 +150,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	src.register(fset)
 	out := fset.String("out", "build", "write the site to `dir` (replaced whole; never a source folder)")
 	baseURL := fset.String("base-url", "", "absolute `url` the site is served from, e.g. https://example.org/docs/, for canonical links (default: relative links only)")
+	offline := fset.Bool("offline", false, "build for reading from disk (file://): every link names a file, e.g. 404/index.html")
+	zipPath := fset.String("zip", "", "also pack the built site into the zip `file`, e.g. docs.zip")
 	fset.Usage = func() {
 		fmt.Fprint(stderr, "usage: statusdocs build [flags]\n\nBuild the site into a folder. The previous output is replaced only when the\nwhole build succeeds.\n\nFlags:\n")
 		fset.PrintDefaults()
@@ -173,7 +175,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base}
+	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base, Offline: *offline, Zip: *zipPath, HashAssets: true}
 	res, err := Build(ctx, cfg)
 	if err != nil {
 		return err

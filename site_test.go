@@ -502,7 +502,7 @@ func TestCLI(t *testing.T) {
 	if err != nil {
 		t.Fatalf("build: %v\n%s", err, stderr.String())
 	}
-	if !regexp.MustCompile(`^built 7 pages and 1 static files in .* into .*site\n$`).MatchString(stdout.String()) {
+	if !regexp.MustCompile(`^built 7 pages and 2 static files in .* into .*site\n$`).MatchString(stdout.String()) {
 		t.Errorf("summary line = %q", stdout.String())
 	}
 	stderr.Reset()
