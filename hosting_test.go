@@ -1,0 +1,402 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// TestSitemapAndRobots checks sitemap.xml lists every page under the base
+// URL, and robots.txt points at it.
+func TestSitemapAndRobots(t *testing.T) {
+	t.Parallel()
+	cfg := fixtureConfig(t)
+	cfg.BaseURL = "https://example.org/docs/"
+	mustBuild(t, cfg)
+	data, err := os.ReadFile(filepath.Join(cfg.Out, "sitemap.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct {
+		URLs []struct {
+			Loc string `xml:"loc"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal(data, &set); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range set.URLs {
+		got = append(got, u.Loc)
+	}
+	want := []string{"https://example.org/docs/", "https://example.org/docs/2xx/", "https://example.org/docs/4xx/",
+		"https://example.org/docs/200/", "https://example.org/docs/404/", "https://example.org/docs/418/", "https://example.org/docs/about/"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sitemap = %v, want %v", got, want)
+	}
+	robots, _ := os.ReadFile(filepath.Join(cfg.Out, "robots.txt"))
+	if !strings.Contains(string(robots), "Sitemap: https://example.org/docs/sitemap.xml\n") {
+		t.Errorf("robots.txt = %q", robots)
+	}
+	// Without a base URL there is no sitemap (it needs absolute URLs).
+	plain := fixtureConfig(t)
+	mustBuild(t, plain)
+	if _, err := os.Stat(filepath.Join(plain.Out, "sitemap.xml")); err == nil {
+		t.Error("sitemap.xml written without -base-url")
+	}
+}
+
+// TestOpenGraph checks meta tags under a sub-path.
+func TestOpenGraph(t *testing.T) {
+	t.Parallel()
+	cfg := fixtureConfig(t)
+	cfg.BaseURL = "https://example.org/docs/"
+	mustBuild(t, cfg)
+	doc := parseHTML(t, filepath.Join(cfg.Out, "404", "index.html"))
+	meta := map[string]string{}
+	for _, m := range findAll(doc, func(n *html.Node) bool { return n.Data == "meta" }) {
+		meta[attr(m, "property")+attr(m, "name")] = attr(m, "content")
+	}
+	for k, v := range map[string]string{
+		"og:url": "https://example.org/docs/404/", "og:description": "Nothing is here.",
+		"description": "Nothing is here.", "og:type": "article",
+	} {
+		if meta[k] != v {
+			t.Errorf("meta %s = %q, want %q", k, meta[k], v)
+		}
+	}
+}
+
+// TestAliases checks each alias is a redirect page with a canonical link.
+func TestAliases(t *testing.T) {
+	t.Parallel()
+	cfg := fixtureConfig(t)
+	cfg.BaseURL = "https://example.org/docs/"
+	mustBuild(t, cfg)
+	doc := parseHTML(t, filepath.Join(cfg.Out, "not-found", "index.html"))
+	can := findAll(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "canonical" })
+	if len(can) != 1 || attr(can[0], "href") != "https://example.org/docs/404/" {
+		t.Errorf("alias canonical = %v", can)
+	}
+	ref := findAll(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "http-equiv") == "refresh" })
+	if len(ref) != 1 || attr(ref[0], "content") != "0; url=../404/" {
+		t.Errorf("alias refresh = %v", ref)
+	}
+}
+
+// TestHashedAssets checks CSS is written under a content-hashed name, the
+// pages refer to that name, and the name changes with the content.
+func TestHashedAssets(t *testing.T) {
+	t.Parallel()
+	names := func(cfg *Config) (css string) {
+		mustBuild(t, cfg)
+		doc := parseHTML(t, filepath.Join(cfg.Out, "404", "index.html"))
+		for _, l := range findAll(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "stylesheet" }) {
+			href := attr(l, "href")
+			if strings.Contains(href, "style.") {
+				css = href
+			}
+			if !regexp.MustCompile(`^\.\./(style|chroma)\.[0-9a-f]{8}\.css$`).MatchString(href) {
+				t.Errorf("stylesheet %q has no content hash", href)
+			}
+			if _, err := os.Stat(filepath.Join(cfg.Out, "404", filepath.FromSlash(href))); err != nil {
+				t.Errorf("stylesheet %q: %v", href, err)
+			}
+		}
+		return css
+	}
+	a := fixtureConfig(t)
+	a.HashAssets = true
+	b := fixtureConfig(t)
+	b.HashAssets = true
+	b.Static.FS.(fstest.MapFS)["style.css"] = &fstest.MapFile{Data: []byte("body { color: red }\n")}
+	if ca, cb := names(a), names(b); ca == cb || ca == "" {
+		t.Errorf("changed CSS kept its name %q", ca)
+	}
+}
+
+// TestAPI decodes the JSON API and compares it with the content.
+func TestAPI(t *testing.T) {
+	t.Parallel()
+	cfg := shippedConfig(t)
+	cfg.BaseURL = "https://example.org/docs/"
+	mustBuild(t, cfg)
+	lk := &linker{}
+	site, _, err := loadSite(context.Background(), cfg, lk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(cfg.Out, "api", "codes.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Codes []APICode }
+	if err := json.Unmarshal(data, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Codes) != len(site.Codes) {
+		t.Fatalf("codes.json has %d codes, content %d", len(list.Codes), len(site.Codes))
+	}
+	for i, c := range list.Codes {
+		p := site.Codes[i]
+		if c.Code != p.Code || c.Reason != p.Title || c.Summary != p.Summary || c.Status != p.Status || c.Class != p.ClassName() {
+			t.Errorf("codes.json[%d] = %+v, content %d %q", i, c, p.Code, p.Title)
+		}
+		if c.URL != fmt.Sprintf("https://example.org/docs/%d/", p.Code) || c.Path != fmt.Sprintf("%d/", p.Code) {
+			t.Errorf("code %d: url %q path %q", p.Code, c.URL, c.Path)
+		}
+		var one APICode
+		b, err := os.ReadFile(filepath.Join(cfg.Out, "api", fmt.Sprintf("%d.json", p.Code)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &one); err != nil {
+			t.Fatal(err)
+		}
+		if one.Code != p.Code || !slices.Equal(one.Former, p.Former) || len(one.Spec) != len(p.Spec) || len(one.Constants) != len(p.Constants) || len(one.Related) != len(p.Related) {
+			t.Errorf("api/%d.json = %+v, does not match the content", p.Code, one)
+		}
+	}
+}
+
+// TestErrorPages checks the standalone error pages: one per 4xx and 5xx
+// code, under 10 KB, no outside requests, linking to the reference page.
+func TestErrorPages(t *testing.T) {
+	t.Parallel()
+	for _, base := range []string{"", "https://example.org/docs/"} {
+		cfg := shippedConfig(t)
+		cfg.BaseURL = base
+		mustBuild(t, cfg)
+		site, _, err := loadSite(context.Background(), cfg, &linker{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, p := range site.Codes {
+			name := filepath.Join(cfg.Out, "errors", fmt.Sprintf("%d.html", p.Code))
+			fi, err := os.Stat(name)
+			if p.Class < 4 {
+				if err == nil {
+					t.Errorf("error page for %d written", p.Code)
+				}
+				continue
+			}
+			n++
+			if err != nil {
+				t.Errorf("no error page for %d", p.Code)
+				continue
+			}
+			if fi.Size() > 10<<10 {
+				t.Errorf("%s is %d bytes, want under 10 KB", name, fi.Size())
+			}
+			doc := parseHTML(t, name)
+			for _, el := range findAll(doc, func(n *html.Node) bool { return attr(n, "src") != "" || n.Data == "link" }) {
+				t.Errorf("%s: %s makes another request", name, el.Data)
+			}
+			want := fmt.Sprintf("../%d/", p.Code)
+			if base != "" {
+				want = fmt.Sprintf("%s%d/", base, p.Code)
+			}
+			links := findAll(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == want })
+			if len(links) != 1 {
+				t.Errorf("%s: no link to %s", name, want)
+			}
+			if !strings.Contains(textOf(doc), p.Title) {
+				t.Errorf("%s does not name the code", name)
+			}
+		}
+		if n == 0 {
+			t.Error("no 4xx or 5xx codes in the shipped site")
+		}
+	}
+}
+
+// TestZip checks -zip packs the output under a top folder.
+func TestZip(t *testing.T) {
+	t.Parallel()
+	cfg := fixtureConfig(t)
+	cfg.Zip = filepath.Join(t.TempDir(), "docs.zip")
+	mustBuild(t, cfg)
+	zr, err := zip.OpenReader(cfg.Zip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	for _, want := range []string{"docs/index.html", "docs/404/index.html", "docs/api/codes.json"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("zip lacks %s (has %v)", want, names)
+		}
+	}
+}
+
+// TestLinkCheck checks the build fails, naming page and link, when a layout
+// links nowhere or to a missing anchor, and keeps the old output.
+func TestLinkCheck(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ link, want string }{
+		{`<a href="{{.URL "/nowhere/"}}">x</a>`, `404/index.html: broken link "../nowhere/": no such file nowhere/index.html`},
+		{`<a href="{{.URL "/4xx/#no-such-anchor"}}">x</a>`, `404/index.html: broken link "../4xx/#no-such-anchor": 4xx/index.html has no anchor #no-such-anchor`},
+		{`<a href="#missing">x</a>`, `404/index.html: broken link "#missing": 404/index.html has no anchor #missing`},
+	} {
+		cfg := fixtureConfig(t)
+		mustBuild(t, cfg)
+		before := readTree(t, cfg.Out)
+		lay := cfg.Layouts.FS.(fstest.MapFS)
+		lay["code.html"].Data = []byte(strings.Replace(string(lay["code.html"].Data), "</article>", tt.link+"</article>", 1))
+		_, err := Build(context.Background(), cfg)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Build error = %v, want %q", err, tt.want)
+		}
+		if after := readTree(t, cfg.Out); len(after) != len(before) {
+			t.Error("failed link check changed the output")
+		}
+	}
+}
+
+// TestOfflineLinks checks an offline build links to files, and passes the
+// link check (which the build runs).
+func TestOfflineLinks(t *testing.T) {
+	t.Parallel()
+	cfg := shippedConfig(t)
+	cfg.Offline = true
+	mustBuild(t, cfg)
+	doc := parseHTML(t, filepath.Join(cfg.Out, "index.html"))
+	n := 0
+	for _, a := range findAll(doc, func(n *html.Node) bool { return n.Data == "a" }) {
+		href := attr(a, "href")
+		if strings.Contains(href, "://") || strings.HasPrefix(href, "#") {
+			continue
+		}
+		n++
+		path, _, _ := strings.Cut(href, "#")
+		if strings.HasSuffix(path, "/") || path == "" {
+			t.Errorf("offline link %q does not name a file", href)
+		}
+	}
+	if n == 0 {
+		t.Error("no internal links on the home page")
+	}
+	if err := checkLinks(cfg.Out, ""); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestNginxErrorPages starts nginx with the README's snippet and checks that
+// a missing file and a forbidden folder get our error pages.
+func TestNginxErrorPages(t *testing.T) {
+	nginx := needTool(t, "nginx", "/usr/sbin/nginx")
+	t.Parallel()
+	cfg := shippedConfig(t)
+	mustBuild(t, cfg)
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```nginx\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no ```nginx block")
+	}
+	snippet := strings.ReplaceAll(string(m[1]), "/srv/statusdocs", cfg.Out)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir := t.TempDir()
+	user := ""
+	if os.Geteuid() == 0 {
+		user = "user root;" // workers must read the test's private temp folder
+	}
+	conf := fmt.Sprintf(`%s
+daemon off;
+worker_processes 1;
+pid %[2]s/nginx.pid;
+error_log %[2]s/error.log;
+events {}
+http {
+  access_log off;
+  client_body_temp_path %[2]s/body;
+  proxy_temp_path %[2]s/proxy;
+  fastcgi_temp_path %[2]s/fastcgi;
+  uwsgi_temp_path %[2]s/uwsgi;
+  scgi_temp_path %[2]s/scgi;
+  server {
+    listen %[3]s;
+%[4]s
+  }
+}
+`, user, dir, addr, snippet)
+	confPath := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, nginx, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
+	out := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); cmd.Wait() })
+	client := &http.Client{Timeout: 5 * time.Second}
+	get := func(path string) (int, string) {
+		var err error
+		for range 50 {
+			var resp *http.Response
+			resp, err = client.Get("http://" + addr + path)
+			if err == nil {
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				return resp.StatusCode, string(b)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+		t.Fatalf("GET %s: %v\nnginx: %s\n%s", path, err, out, log)
+		return 0, ""
+	}
+	for _, tt := range []struct {
+		path string
+		code int
+	}{
+		{"/no/such/page/", 404},
+		{"/missing.css", 404},
+		{"/api/", 403}, // a folder without index.html
+	} {
+		code, body := get(tt.path)
+		want, err := os.ReadFile(filepath.Join(cfg.Out, "errors", fmt.Sprintf("%d.html", tt.code)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code != tt.code || body != string(want) {
+			t.Errorf("GET %s = %d with %d bytes, want %d with errors/%d.html", tt.path, code, len(body), tt.code, tt.code)
+		}
+	}
+	if code, _ := get("/errors/404.html"); code != 404 {
+		t.Errorf("GET /errors/404.html = %d, want 404 (internal)", code)
+	}
+	if code, body := get("/404/"); code != 200 || !strings.Contains(body, "Not Found") {
+		t.Errorf("GET /404/ = %d", code)
+	}
+}
