@@ -179,7 +179,6 @@ func (w *writer) writeErrorPages() error {
 	return nil
 }
 
-
 // writeZip packs the folder dir into the zip file at zipPath, under a top
 // folder named after the zip. Entries are sorted and carry a fixed time, so
 // the same site gives the same zip. It writes beside zipPath and renames,
