@@ -95,7 +95,7 @@ func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]b
 }
 
 // generatedAssets are the files the build writes besides static/.
-var generatedAssets = []string{"chroma.css"}
+var generatedAssets = []string{"chroma.css", "search-index.js"}
 
 // Build renders the site of cfg into cfg.Out. It writes into a temporary
 // folder beside the output and swaps it in only when everything succeeded
@@ -115,7 +115,7 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	assets, err := collectAssets(cfg, site)
+	assets, err := collectAssets(cfg, site, lk)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ type assetSet struct {
 // collectAssets reads static/ and generates the stylesheet for highlighting
 // (and, in other files, the search index), before any page is written, so
 // pages can refer to them by content-hashed names.
-func collectAssets(cfg *Config, site *Site) (*assetSet, error) {
+func collectAssets(cfg *Config, site *Site, lk *linker) (*assetSet, error) {
 	a := &assetSet{files: map[string][]byte{}}
 	names, err := listFiles(cfg.Static.FS)
 	if err != nil {
@@ -180,6 +180,11 @@ func collectAssets(cfg *Config, site *Site) (*assetSet, error) {
 		return nil, err
 	}
 	a.files["chroma.css"] = css
+	idx, err := searchIndex(site, lk)
+	if err != nil {
+		return nil, err
+	}
+	a.files["search-index.js"] = idx
 	return a, nil
 }
 
@@ -225,6 +230,9 @@ func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 	if err := w.writeNotFound(); err != nil {
 		return err
 	}
+	if err := w.writeSearchPage(); err != nil {
+		return err
+	}
 	for _, a := range w.site.Aliases {
 		if err := w.writeAlias(a); err != nil {
 			return err
@@ -235,7 +243,7 @@ func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 			return err
 		}
 	}
-	for _, write := range []func() error{w.writeSitemap, w.writeRobots, w.writeAPI, w.writeErrorPages} {
+	for _, write := range []func() error{w.writeSitemap, w.writeRobots, w.writeOpenSearch, w.writeAPI, w.writeErrorPages} {
 		if err := write(); err != nil {
 			return err
 		}

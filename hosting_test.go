@@ -46,7 +46,7 @@ func TestSitemapAndRobots(t *testing.T) {
 		got = append(got, u.Loc)
 	}
 	want := []string{"https://example.org/docs/", "https://example.org/docs/2xx/", "https://example.org/docs/4xx/",
-		"https://example.org/docs/200/", "https://example.org/docs/404/", "https://example.org/docs/418/", "https://example.org/docs/about/"}
+		"https://example.org/docs/200/", "https://example.org/docs/404/", "https://example.org/docs/418/", "https://example.org/docs/451/", "https://example.org/docs/about/"}
 	if !slices.Equal(got, want) {
 		t.Errorf("sitemap = %v, want %v", got, want)
 	}

@@ -10,7 +10,7 @@ import (
 
 // layoutKinds are the page templates besides base.html. Each defines the
 // blocks of base.html that its kind of page fills.
-var layoutKinds = []string{"home", "class", "code", "page", "404"}
+var layoutKinds = []string{"home", "class", "code", "page", "404", "search"}
 
 // layouts holds the parsed templates of one build, one per page kind, each
 // a clone of base.html with its kind's file parsed on top. They are parsed
@@ -110,6 +110,35 @@ func (v *View) URL(target string) string {
 		return v.lk.asset(target)
 	}
 	return v.lk.rel(v.from, target)
+}
+
+// Root returns the link from this page to the site root, ending in "/":
+// "../" from /404/, "./" from home. Scripts join it with the paths of the
+// search index.
+func (v *View) Root() string {
+	if v.absolute {
+		if v.lk.baseURL != "" {
+			return v.lk.baseURL
+		}
+		return "/"
+	}
+	depth := strings.Count(v.from, "/") - 1
+	if depth <= 0 {
+		return "./"
+	}
+	return strings.Repeat("../", depth)
+}
+
+// Offline reports whether the site is built to be read from disk.
+func (v *View) Offline() bool { return v.lk.offline }
+
+// OpenSearch returns the link to the OpenSearch description, which needs
+// absolute URLs and so exists only with -base-url.
+func (v *View) OpenSearch() string {
+	if v.lk.baseURL == "" {
+		return ""
+	}
+	return v.lk.abs("/opensearch.xml")
 }
 
 // Canonical returns the page's absolute URL, or "" without -base-url.

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// searchDoc is one page in the search index, as a JSON array to keep the
+// file small: [path, code, title, former, aliases, summary, headings, body].
+// static/search.js reads it in this order.
+type searchDoc [8]any
+
+// searchIndex returns the search index as a script that sets
+// window.statusdocsIndex. A script, not JSON, because browsers refuse
+// fetch() on file:// pages but run a <script src>, so search works from a
+// folder on disk too. Paths are relative to the site root.
+func searchIndex(site *Site, lk *linker) ([]byte, error) {
+	var docs []searchDoc
+	for _, p := range site.Pages() {
+		if p.Kind == KindHome {
+			continue
+		}
+		var heads []string
+		for _, h := range p.Headings {
+			heads = append(heads, h.Text)
+		}
+		title := p.Title
+		if p.Kind == KindClass {
+			title = p.ClassName() + " " + p.Title
+		}
+		path := lk.rel("/", p.URL)
+		docs = append(docs, searchDoc{
+			path, p.Code, title, strings.Join(p.Former, " · "), strings.Join(aliasWords(p.Aliases), " · "),
+			p.Summary, strings.Join(heads, " · "), p.Text,
+		})
+	}
+	var buf bytes.Buffer
+	buf.WriteString("window.statusdocsIndex=")
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(docs); err != nil {
+		return nil, err
+	}
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+	buf.WriteString(";\n")
+	return buf.Bytes(), nil
+}
+
+// aliasWords turns alias slugs into words ("not-found" → "not found"), so
+// they match what people type.
+func aliasWords(aliases []string) []string {
+	out := make([]string, len(aliases))
+	for i, a := range aliases {
+		out[i] = strings.ReplaceAll(a, "-", " ")
+	}
+	return out
+}
+
+// writeSearchPage writes /search/, which reads ?q= so searches can be
+// linked and bookmarked. Without script it lists every code by class.
+func (w *writer) writeSearchPage() error {
+	p := &Page{Kind: KindPlain, File: "search page", URL: "/search/", Title: "Search",
+		Summary: "Search every HTTP status code by number, reason phrase or words."}
+	return w.create(outPath(p.URL), func(out io.Writer) error {
+		return w.lay.execute(out, "search", w.view(p))
+	})
+}
+
+// writeOpenSearch writes the OpenSearch description that lets browsers use
+// the site's search from the address bar. Its URLs must be absolute, so it
+// is written only with -base-url.
+func (w *writer) writeOpenSearch() error {
+	if w.lk.baseURL == "" {
+		return nil
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">` + "\n")
+	fmt.Fprintf(&b, "  <ShortName>%s</ShortName>\n", xmlEscape(truncate(w.site.Home.Title, 16)))
+	fmt.Fprintf(&b, "  <Description>%s</Description>\n", xmlEscape(w.site.Home.Summary))
+	b.WriteString("  <InputEncoding>UTF-8</InputEncoding>\n")
+	fmt.Fprintf(&b, "  <Image type=\"image/svg+xml\">%s</Image>\n", xmlEscape(w.lk.abs("/favicon.svg")))
+	fmt.Fprintf(&b, "  <Url type=\"text/html\" method=\"get\" template=\"%s?q={searchTerms}\"/>\n", xmlEscape(w.lk.abs("/search/")))
+	b.WriteString("</OpenSearchDescription>\n")
+	return w.writeFile("opensearch.xml", b.Bytes())
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}

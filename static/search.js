@@ -1,0 +1,273 @@
+// statusdocs search: a box in every page's header and the /search/ page.
+//
+// The index (search-index.js) and MiniSearch are loaded as <script>
+// elements, not with fetch, so search works from file:// too. Results are
+// built with DOM APIs and textContent only: page text is never parsed as
+// HTML.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form.search");
+  if (!form) return;
+  var box = document.getElementById("search-box");
+  var list = document.getElementById("search-results");
+  var root = form.getAttribute("data-root") || "./";
+  var MAX = 12;
+
+  // Classes by the words people use for them.
+  var classWords = {
+    "1xx": 1, informational: 1, information: 1, "interim": 1,
+    "2xx": 2, success: 2, successful: 2,
+    "3xx": 3, redirect: 3, redirection: 3, redirects: 3,
+    "4xx": 4, "client error": 4, "client errors": 4,
+    "5xx": 5, "server error": 5, "server errors": 5
+  };
+
+  var engine = null; // {ms, docs, byCode}
+  var loading = null;
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error("cannot load " + src)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  // load fetches MiniSearch and the index once, and builds the engine.
+  function load() {
+    if (loading) return loading;
+    var lib = window.MiniSearch ? Promise.resolve() : loadScript(form.getAttribute("data-lib"));
+    var idx = window.statusdocsIndex ? Promise.resolve() : loadScript(form.getAttribute("data-index"));
+    loading = Promise.all([lib, idx]).then(function () {
+      var raw = window.statusdocsIndex || [];
+      var docs = raw.map(function (d, i) {
+        return { id: i, path: d[0], code: d[1] ? String(d[1]) : "", title: d[2], former: d[3],
+          aliases: d[4], summary: d[5], headings: d[6], body: d[7] };
+      });
+      var ms = new window.MiniSearch({
+        fields: ["code", "title", "former", "aliases", "summary", "headings", "body"],
+        storeFields: [],
+        searchOptions: {
+          boost: { code: 6, title: 5, former: 4, aliases: 3, summary: 2, headings: 1.5, body: 1 },
+          prefix: true,
+          fuzzy: function (term) { return term.length >= 4 ? 0.25 : false; },
+          weights: { fuzzy: 0.6, prefix: 0.5 }
+        }
+      });
+      ms.addAll(docs);
+      var byCode = {};
+      docs.forEach(function (d) { if (d.code) byCode[d.code] = d; });
+      engine = { ms: ms, docs: docs, byCode: byCode };
+      return engine;
+    });
+    return loading;
+  }
+
+  // search returns the results for q, best first: {doc, terms}.
+  function search(q) {
+    q = q.trim();
+    if (!q || !engine) return [];
+    var out = [], seen = {};
+    function add(doc, terms) {
+      if (!doc || seen[doc.id]) return;
+      seen[doc.id] = true;
+      out.push({ doc: doc, terms: terms });
+    }
+    var codes = engine.docs.filter(function (d) { return d.code; });
+    var norm = q.toLowerCase().replace(/\s+/g, " ");
+    if (/^[1-5][0-9][0-9]$/.test(norm)) {
+      add(engine.byCode[norm], [norm]);
+    } else if (/^[1-5][0-9]?$/.test(norm)) {
+      codes.forEach(function (d) { if (d.code.indexOf(norm) === 0) add(d, []); });
+    }
+    var cls = classWords[norm] || (/^[1-5]xx$/.test(norm) ? +norm[0] : 0);
+    if (cls) {
+      engine.docs.forEach(function (d) { if (!d.code && d.title.indexOf(cls + "xx") === 0) add(d, []); });
+      codes.forEach(function (d) { if (d.code[0] === String(cls)) add(d, []); });
+    }
+    var res = engine.ms.search(q, { combineWith: "AND" });
+    if (!res.length) res = engine.ms.search(q, { combineWith: "OR" });
+    res.forEach(function (r) { add(engine.docs[r.id], r.terms); });
+    return out;
+  }
+
+  // mark appends text to el, wrapping the words that start with a matched
+  // term in <mark>. Text stays text: it is never parsed as HTML.
+  function mark(el, text, terms) {
+    var words = (terms || []).filter(function (t) { return t && t.length > 1; })
+      .map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    if (!words.length) { el.appendChild(document.createTextNode(text)); return; }
+    var re = new RegExp("(^|[^\\p{L}\\p{N}])(" + words.join("|") + ")", "giu");
+    var last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      var start = m.index + m[1].length;
+      if (start > last) el.appendChild(document.createTextNode(text.slice(last, start)));
+      var mk = document.createElement("mark");
+      mk.textContent = m[2];
+      el.appendChild(mk);
+      last = start + m[2].length;
+      if (m[0].length === 0) re.lastIndex++;
+    }
+    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function href(r) {
+    var h = root + r.doc.path;
+    var terms = (r.terms || []).filter(function (t) { return !/^[0-9]+$/.test(t); });
+    if (terms.length) h += "?highlight=" + encodeURIComponent(terms.join(" "));
+    return h;
+  }
+
+  // renderResult builds one result: code, reason phrase, summary.
+  function renderResult(li, r) {
+    var a = document.createElement("a");
+    a.href = href(r);
+    a.className = "result";
+    var head = document.createElement("span");
+    head.className = "result-head";
+    if (r.doc.code) {
+      var c = document.createElement("span");
+      c.className = "code";
+      c.textContent = r.doc.code;
+      head.appendChild(c);
+      head.appendChild(document.createTextNode(" "));
+    }
+    var t = document.createElement("span");
+    t.className = "phrase";
+    mark(t, r.doc.title, r.terms);
+    head.appendChild(t);
+    a.appendChild(head);
+    var s = document.createElement("span");
+    s.className = "result-summary";
+    mark(s, r.doc.summary, r.terms);
+    a.appendChild(s);
+    li.appendChild(a);
+    return a;
+  }
+
+  // The dropdown under the header box.
+  var active = -1, results = [];
+
+  function show(q) {
+    results = search(q).slice(0, MAX);
+    list.textContent = "";
+    active = -1;
+    results.forEach(function (r, i) {
+      var li = document.createElement("li");
+      li.id = "search-result-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      renderResult(li, r);
+      list.appendChild(li);
+    });
+    if (q.trim() && !results.length) {
+      var li = document.createElement("li");
+      li.className = "no-results";
+      li.textContent = "No matching status code.";
+      list.appendChild(li);
+    }
+    var open = !!q.trim();
+    list.hidden = !open;
+    box.setAttribute("aria-expanded", open ? "true" : "false");
+    box.removeAttribute("aria-activedescendant");
+    if (results.length) select(0);
+  }
+
+  function select(i) {
+    var items = list.querySelectorAll("li[role=option]");
+    if (!items.length) return;
+    if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
+    active = (i + items.length) % items.length;
+    items[active].setAttribute("aria-selected", "true");
+    box.setAttribute("aria-activedescendant", items[active].id);
+    items[active].scrollIntoView({ block: "nearest" });
+  }
+
+  function close() {
+    list.hidden = true;
+    box.setAttribute("aria-expanded", "false");
+    box.removeAttribute("aria-activedescendant");
+  }
+
+  function update() {
+    var q = box.value;
+    if (engine) { show(q); return; }
+    load().then(function () { if (box.value === q) show(q); });
+  }
+
+  box.addEventListener("focus", function () { load(); });
+  box.addEventListener("input", update);
+  box.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown") { e.preventDefault(); if (list.hidden) update(); else select(active + 1); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); select(active - 1); }
+    else if (e.key === "Escape") { e.preventDefault(); close(); }
+    else if (e.key === "Enter") {
+      var items = list.querySelectorAll("li[role=option] a");
+      if (!list.hidden && items.length) {
+        e.preventDefault();
+        window.location.href = items[Math.max(active, 0)].href;
+      }
+    }
+  });
+  document.addEventListener("click", function (e) {
+    if (!form.contains(e.target)) close();
+  });
+  // "/" focuses the search box from anywhere but a text field.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    e.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  // The /search/ page: full result list, driven by ?q=.
+  var pageBox = document.getElementById("search-page-box");
+  if (pageBox) {
+    var pageList = document.getElementById("search-page-results");
+    var status = document.getElementById("search-page-status");
+    var fallback = document.getElementById("search-fallback");
+    var runPage = function () {
+      var q = pageBox.value;
+      var rs = search(q);
+      pageList.textContent = "";
+      rs.forEach(function (r) { renderResult(pageList.appendChild(document.createElement("li")), r); });
+      status.textContent = q.trim() ? (rs.length ? rs.length + " result" + (rs.length === 1 ? "" : "s") : "No matching status code.") : "";
+      if (fallback) fallback.hidden = !!q.trim();
+      var url = new URL(window.location.href);
+      if (q.trim()) url.searchParams.set("q", q); else url.searchParams.delete("q");
+      try { history.replaceState(null, "", url.href); } catch (err) { /* file:// may refuse */ }
+    };
+    pageBox.form.addEventListener("submit", function (e) { e.preventDefault(); runPage(); });
+    pageBox.addEventListener("input", function () { if (engine) runPage(); });
+    var q0 = new URLSearchParams(window.location.search).get("q") || "";
+    pageBox.value = q0;
+    status.textContent = q0 ? "Searching…" : "";
+    load().then(runPage, function (err) { status.textContent = "Search could not load: " + err.message; });
+    if (!q0) pageBox.focus();
+  }
+
+  // A page opened from a result highlights the words that matched.
+  var hl = new URLSearchParams(window.location.search).get("highlight");
+  var prose = document.querySelector("main .prose");
+  if (hl && prose) {
+    var terms = hl.split(/\s+/).filter(Boolean);
+    var walker = document.createTreeWalker(prose, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (n) {
+      if (n.parentNode.closest("pre, code, mark")) return;
+      var frag = document.createDocumentFragment();
+      mark(frag, n.nodeValue, terms);
+      if (frag.querySelector("mark")) n.parentNode.replaceChild(frag, n);
+    });
+    document.documentElement.classList.add("has-highlight");
+  }
+
+  // For tests and benchmarks: the engine, once loaded.
+  window.statusdocsSearch = { load: load, search: search };
+})();
