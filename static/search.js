@@ -171,6 +171,7 @@
     }
     var open = !!q.trim();
     list.hidden = !open;
+    list.setAttribute("data-query", q);
     box.setAttribute("aria-expanded", open ? "true" : "false");
     box.removeAttribute("aria-activedescendant");
     if (results.length) select(0);
