@@ -44,6 +44,8 @@ type Config struct {
 
 	HashAssets bool   // name CSS and JS by content hash (builds; not serve)
 	Zip        string // also pack the output into this zip file
+
+	cache *pageCache // dev server: pages kept between rebuilds (rebuild.go)
 }
 
 // Result summarises a build.
@@ -82,7 +84,7 @@ func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]b
 			errs[i] = fmt.Errorf("%s: %w", display, err)
 			return
 		}
-		pages[i], errs[i] = loadPage(name, display, src, lk)
+		pages[i], errs[i] = cfg.load(name, display, src, lk)
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
