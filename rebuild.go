@@ -131,7 +131,7 @@ type buildResult struct {
 	err      error
 	parsed   int      // content files parsed
 	rendered int      // pages rendered from layouts
-	pages    int      // pages of the site (with the not-found and search pages)
+	pages    int      // pages of the site (as build counts them)
 	changed  []string // output files whose bytes changed, added or removed
 	edited   []string // URLs of pages whose content changed, or that are new
 	elapsed  time.Duration
@@ -184,7 +184,7 @@ func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 	out := newMemOutput()
 	w := &writer{out: out, lay: lay, site: site, lk: b.lk, cfg: b.cfg, dev: devScript}
 	p := b.plan(site, laySum)
-	res.pages = len(site.Pages()) + 2 // with the not-found and search pages
+	res.pages = len(site.Pages())
 	if p.all {
 		if err := w.writeAll(ctx, assets); err != nil {
 			return err
@@ -200,9 +200,6 @@ func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 			return err
 		}
 		res.rendered = len(p.pages)
-		if p.meta {
-			res.rendered++ // the search page
-		}
 	}
 	next.files = out.files
 	next.assets = slices.Sorted(maps.Keys(assets.files))
@@ -418,16 +415,24 @@ func onlyCSS(changed []string) bool {
 	return len(changed) > 0
 }
 
-// describeChanges names what changed for the log line: the first file and
-// how many more.
+// describeChanges names what changed for the log line: one file and how
+// many more. It names a file with an extension if there is one: names
+// without are mostly tools' temporary files (sed -i), gone by now.
 func describeChanges(names []string) string {
-	switch len(names) {
-	case 0:
-		return "no file"
-	case 1:
-		return names[0]
+	if len(names) == 0 {
+		return "nothing"
 	}
-	return fmt.Sprintf("%s and %d more", names[0], len(names)-1)
+	first := names[0]
+	for _, name := range names {
+		if path.Ext(name) != "" {
+			first = name
+			break
+		}
+	}
+	if len(names) == 1 {
+		return first
+	}
+	return fmt.Sprintf("%s and %d more", first, len(names)-1)
 }
 
 // cssPaths returns the site-absolute paths of changed stylesheets.

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -53,6 +54,8 @@ type devServer struct {
 	cur     *devBuild     // last good build, nil before the first
 	failure string        // error of the latest build, or ""
 	busy    chan struct{} // closed when the running rebuild ends; nil when idle
+
+	builds atomic.Int64 // builds finished and published (or dropped), for tests
 }
 
 // newDevServer returns a server for cfg that logs to logw. It builds
@@ -186,6 +189,7 @@ func (s *devServer) rebuildNow(ctx context.Context, changes []string) *buildResu
 // silently: it is most likely a file caught half-written, and the next
 // build will tell.
 func (s *devServer) publish(res *buildResult, changes []string, superseded bool) {
+	defer s.builds.Add(1)
 	what := describeChanges(changes) + " changed"
 	took := res.elapsed.Round(100 * time.Microsecond)
 	if res.err != nil {
@@ -206,7 +210,7 @@ func (s *devServer) publish(res *buildResult, changes []string, superseded bool)
 		if changes == nil {
 			what = "first build"
 		}
-		s.log.Printf("%s: build failed in %v; serving the last good site, error shown in %d pages", what, took, n)
+		s.log.Printf("%s: build failed in %v; serving the last good site, error shown in %d %s", what, took, n, plural(n, "page", "pages"))
 		return
 	}
 	b := res.build
@@ -219,7 +223,7 @@ func (s *devServer) publish(res *buildResult, changes []string, superseded bool)
 	cur := s.cur
 	s.mu.Unlock()
 
-	stats := fmt.Sprintf("parsed %d, rendered %d of %d pages in %v", res.parsed, res.rendered, res.pages, took)
+	stats := fmt.Sprintf("%d %s parsed, %d of %d pages rendered in %v", res.parsed, plural(res.parsed, "file", "files"), res.rendered, res.pages, took)
 	if first {
 		s.hub.publish(cur.id, "", event{"reload", reloadData{Build: cur.id}})
 		s.log.Printf("built %d pages in %v", res.pages, took)
@@ -229,24 +233,24 @@ func (s *devServer) publish(res *buildResult, changes []string, superseded bool)
 	var action string
 	switch {
 	case len(res.changed) == 0 && failing:
-		ev, action = event{"ok", reloadData{Build: cur.id}}, "error cleared in %d pages"
+		ev, action = event{"ok", reloadData{Build: cur.id}}, "error cleared in %d "
 	case len(res.changed) == 0:
 		s.log.Printf("%s: %s; output unchanged", what, stats)
 		return
 	case onlyCSS(res.changed):
-		ev, action = event{"css", cssData{Build: cur.id, Files: cssPaths(res.changed)}}, "stylesheets swapped in %d pages"
+		ev, action = event{"css", cssData{Build: cur.id, Files: cssPaths(res.changed)}}, "stylesheets swapped in %d "
 	default:
 		d := reloadData{Build: cur.id}
 		if s.opts.follow && len(res.edited) == 1 {
 			d.Follow = res.edited[0]
 		}
-		ev, action = event{"reload", d}, "reloaded %d pages"
+		ev, action = event{"reload", d}, "reloaded %d "
 		if d.Follow != "" {
-			action = "opened " + d.Follow + " in %d pages"
+			action = "opened " + d.Follow + " in %d "
 		}
 	}
 	n := s.hub.publish(cur.id, "", ev)
-	s.log.Printf("%s: %s; "+action, what, stats, n)
+	s.log.Printf("%s: %s; "+action+"%s", what, stats, n, plural(n, "page", "pages"))
 }
 
 // ServeHTTP serves the current build: its files, the site's not-found
@@ -422,6 +426,28 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// checkAddr refuses a listen address other machines could reach, unless
+// allowRemote. The address is checked again once bound, since a name may
+// resolve to anything.
+func checkAddr(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr %s: %v", addr, err)
+	}
+	if !isLoopback(host) && !allowRemote {
+		return fmt.Errorf("-addr %s: other machines could reach the dev server there; use a loopback address such as %s, or add -allow-remote", addr, defaultAddr)
+	}
+	return nil
+}
+
+// plural returns one or many by n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fset.SetOutput(stderr)
@@ -457,13 +483,8 @@ Flags:
 		fset.Usage()
 		return errUsage
 	}
-	host, _, err := net.SplitHostPort(*addr)
-	if err != nil {
-		return fmt.Errorf("-addr %s: %v", *addr, err)
-	}
-	remote := !isLoopback(host)
-	if remote && !*allowRemote {
-		return fmt.Errorf("-addr %s: other machines could reach the dev server there; use a loopback address such as %s, or add -allow-remote", *addr, defaultAddr)
+	if err := checkAddr(*addr, *allowRemote); err != nil {
+		return err
 	}
 	content, layouts, static, err := src.sources(setFlags(fset))
 	if err != nil {
@@ -478,9 +499,6 @@ Flags:
 			ln.Close()
 			return fmt.Errorf("-addr %s: it resolves to %s, which other machines could reach; add -allow-remote to serve there", *addr, tcp.IP)
 		}
-		remote = true
-	}
-	if remote {
 		fmt.Fprintf(stderr, "warning: serving on %s, which other machines can reach: anyone who can connect sees your unpublished site\n", ln.Addr())
 	}
 	cfg := &Config{Content: content, Layouts: layouts, Static: static}
