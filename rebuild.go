@@ -129,11 +129,9 @@ func newDevBuilder(cfg *Config) *devBuilder {
 type buildResult struct {
 	build    *devBuild // nil when the build failed
 	err      error
-	parsed   int      // content files parsed
-	rendered int      // pages rendered from layouts
-	pages    int      // pages of the site (as build counts them)
-	changed  []string // output files whose bytes changed, added or removed
-	edited   []string // URLs of pages whose content changed, or that are new
+	parsed   int // content files parsed
+	rendered int // pages rendered from layouts
+	pages    int // pages of the site (as build counts them)
 	elapsed  time.Duration
 }
 
@@ -204,19 +202,14 @@ func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 	next.files = out.files
 	next.assets = slices.Sorted(maps.Keys(assets.files))
 	res.build = next
-	res.edited = p.edited
-	if b.last != nil {
-		res.changed = changedFiles(b.last.files, next.files)
-	}
 	return nil
 }
 
 // renderPlan is what a rebuild renders.
 type renderPlan struct {
-	all    bool    // every page, from scratch
-	pages  []*Page // else these pages,
-	meta   bool    // and, when front matter changed, the files that list it
-	edited []string
+	all   bool    // every page, from scratch
+	pages []*Page // else these pages,
+	meta  bool    // and, when front matter changed, the files that list it
 }
 
 // plan works out which pages of site must be rendered again, compared with
@@ -239,16 +232,6 @@ type renderPlan struct {
 func (b *devBuilder) plan(site *Site, laySum [sha256.Size]byte) renderPlan {
 	var p renderPlan
 	last := b.last
-	var edited []string
-	for _, pg := range site.Pages() {
-		if last == nil {
-			break
-		}
-		if old := last.site.ByURL(pg.URL); old == nil || !samePage(old, pg) {
-			edited = append(edited, pg.URL)
-		}
-	}
-	p.edited = edited
 	if last == nil || last.laySum != laySum || !sameShape(last.site, site) {
 		p.all = true
 		return p
@@ -364,6 +347,29 @@ func sameBody(a, b *Page) bool {
 // samePage reports whether two loads of a page are alike in every way its
 // content file decides.
 func samePage(a, b *Page) bool { return sameMeta(a, b) && sameBody(a, b) }
+
+// buildDiff is how a build differs from the one browsers show.
+type buildDiff struct {
+	changed []string // output files whose bytes changed, added or removed
+	edited  []string // URLs of pages whose content file changed, or that are new
+	removed []string // URLs of pages that are gone
+}
+
+// diffBuilds compares a new build with the one served before.
+func diffBuilds(old, cur *devBuild) buildDiff {
+	d := buildDiff{changed: changedFiles(old.files, cur.files)}
+	for _, p := range cur.site.Pages() {
+		if o := old.site.ByURL(p.URL); o == nil || !samePage(o, p) {
+			d.edited = append(d.edited, p.URL)
+		}
+	}
+	for _, p := range old.site.Pages() {
+		if cur.site.ByURL(p.URL) == nil {
+			d.removed = append(d.removed, p.URL)
+		}
+	}
+	return d
+}
 
 // changedFiles returns the output files that differ between two builds,
 // sorted. Files copied from the old build share their bytes, so comparing

@@ -32,8 +32,9 @@ func TestIncrementalMatchesFull(t *testing.T) {
 	layouts := cfg.Layouts.FS.(fstest.MapFS)
 	static := cfg.Static.FS.(fstest.MapFS)
 	b := newDevBuilder(cfg)
-	if res := b.build(context.Background()); res.err != nil {
-		t.Fatal(res.err)
+	prev := b.build(context.Background())
+	if prev.err != nil {
+		t.Fatal(prev.err)
 	}
 	replace := func(m fstest.MapFS, name, old, new string) func() {
 		return func() {
@@ -100,6 +101,8 @@ func TestIncrementalMatchesFull(t *testing.T) {
 		if res.err != nil {
 			t.Fatalf("%s: %v", tt.name, res.err)
 		}
+		d := diffBuilds(prev.build, res.build)
+		prev = res
 		full := newDevBuilder(cloneConfig(cfg)).build(context.Background())
 		if full.err != nil {
 			t.Fatalf("%s: full build: %v", tt.name, full.err)
@@ -124,32 +127,32 @@ func TestIncrementalMatchesFull(t *testing.T) {
 			t.Errorf("%s: rendered %d pages, want %d: %v", tt.name, res.rendered, len(tt.rendered), tt.rendered)
 		}
 		for _, name := range tt.changed {
-			if !slices.Contains(res.changed, name) {
-				t.Errorf("%s: %s not among the changed files %v", tt.name, name, res.changed)
+			if !slices.Contains(d.changed, name) {
+				t.Errorf("%s: %s not among the changed files %v", tt.name, name, d.changed)
 			}
 		}
 		for _, name := range tt.gone {
 			if _, ok := res.build.files[name]; ok {
 				t.Errorf("%s: %s still there", tt.name, name)
 			}
-			if !slices.Contains(res.changed, name) {
+			if !slices.Contains(d.changed, name) {
 				t.Errorf("%s: removed %s not among the changed files", tt.name, name)
 			}
 		}
-		if tt.name == "same bytes again" && (len(res.changed) != 0 || res.parsed != 0) {
-			t.Errorf("%s: parsed %d, changed %v; want nothing", tt.name, res.parsed, res.changed)
+		if tt.name == "same bytes again" && (len(d.changed) != 0 || res.parsed != 0) {
+			t.Errorf("%s: parsed %d, changed %v; want nothing", tt.name, res.parsed, d.changed)
 		}
 	}
 }
 
 // TestPlanRenders checks which pages the plan renders for one edit, with
-// the URLs named.
+// the URLs named, and what diffBuilds reports.
 func TestPlanRenders(t *testing.T) {
 	t.Parallel()
 	cfg := fixtureConfig(t)
 	content := cfg.Content.FS.(fstest.MapFS)
 	b := newDevBuilder(cfg)
-	b.build(context.Background())
+	first := b.build(context.Background()).build
 	setFile(content, "4xx/418.md", strings.Replace(string(content["4xx/418.md"].Data), "A joke code", "A silly code", 1))
 	laySum, _ := hashFiles(cfg.Layouts)
 	site, _, err := loadSite(context.Background(), cfg, b.lk)
@@ -165,8 +168,14 @@ func TestPlanRenders(t *testing.T) {
 	if want := []string{"/", "/4xx/", "/404/", "/418/", "/451/"}; p.all || !p.meta || !slices.Equal(urls, want) {
 		t.Errorf("plan for a summary edit: all=%v meta=%v pages %v, want %v", p.all, p.meta, urls, want)
 	}
-	if !slices.Equal(p.edited, []string{"/418/"}) {
-		t.Errorf("edited = %v, want [/418/]", p.edited)
+	res := b.build(context.Background())
+	if d := diffBuilds(first, res.build); !slices.Equal(d.edited, []string{"/418/"}) || d.removed != nil {
+		t.Errorf("diff: edited %v, removed %v; want [/418/], none", d.edited, d.removed)
+	}
+	delete(content, "4xx/451.md")
+	res2 := b.build(context.Background())
+	if d := diffBuilds(res.build, res2.build); !slices.Equal(d.removed, []string{"/451/"}) || d.edited != nil {
+		t.Errorf("diff after a delete: edited %v, removed %v; want none, [/451/]", d.edited, d.removed)
 	}
 }
 

@@ -23,6 +23,10 @@ import (
 // Tunables of the dev server.
 const (
 	defaultAddr = "127.0.0.1:1313"
+	// settleGrace is how long a build that failed or lost pages waits for
+	// more changes before it is published (see unsettled). Good builds
+	// are published at once.
+	settleGrace = 100 * time.Millisecond
 	// maxRequestWait bounds how long a request waits for a running rebuild
 	// (and the follow-ups folded into it) before it gets the last good site.
 	maxRequestWait = 10 * time.Second
@@ -55,7 +59,8 @@ type devServer struct {
 	failure string        // error of the latest build, or ""
 	busy    chan struct{} // closed when the running rebuild ends; nil when idle
 
-	builds atomic.Int64 // builds finished and published (or dropped), for tests
+	settle time.Duration // settleGrace; tests change it
+	builds atomic.Int64   // builds published, for tests
 }
 
 // newDevServer returns a server for cfg that logs to logw. It builds
@@ -67,6 +72,7 @@ func newDevServer(cfg *Config, opts serveOptions, logw io.Writer) *devServer {
 		log:     log.New(logw, "", 0),
 		hub:     newHub(),
 		builder: newDevBuilder(cfg),
+		settle:  settleGrace,
 	}
 }
 
@@ -82,7 +88,7 @@ func (s *devServer) serve(ctx context.Context, ln net.Listener) error {
 	defer wg.Wait()
 
 	s.beginRebuild() // requests wait for the first build
-	changes := make(chan string)
+	changes := make(chan []string)
 	roots := watchRoots(s.cfg)
 	if len(roots) == 0 {
 		s.log.Print("using the site built into the program: there are no folders to watch")
@@ -99,7 +105,7 @@ func (s *devServer) serve(ctx context.Context, ln net.Listener) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	s.publish(s.rebuild(ctx), nil, false)
+	s.publish(s.rebuild(ctx), nil)
 	s.endRebuild()
 	s.log.Printf("serving http://%s/ (Ctrl-C to stop)", ln.Addr())
 	wg.Add(1)
@@ -178,79 +184,102 @@ func (s *devServer) rebuildNow(ctx context.Context, changes []string) *buildResu
 	s.beginRebuild()
 	defer s.endRebuild()
 	res := s.rebuild(ctx)
-	s.publish(res, changes, false)
+	s.publish(res, changes)
 	return res
 }
 
 // publish makes a finished build the one served, logs one line about it,
-// and tells browsers. A failed build leaves the last good one served; its
-// error is printed, as path:line: message, and shown over every page.
-// When another rebuild is already due (superseded), a failure is dropped
-// silently: it is most likely a file caught half-written, and the next
-// build will tell.
-func (s *devServer) publish(res *buildResult, changes []string, superseded bool) {
+// and tells browsers what to do: reload (or, with -follow, open the page
+// whose file changed), swap stylesheets, show an error, or hide it. A
+// failed build leaves the last good one served; its error is printed, as
+// path:line: message, and shown over every page. A build whose output
+// equals the served one is not swapped in, so browsers are not reloaded
+// for nothing.
+func (s *devServer) publish(res *buildResult, changes []string) {
 	defer s.builds.Add(1)
 	what := describeChanges(changes) + " changed"
+	if changes == nil {
+		what = "first build"
+	}
 	took := res.elapsed.Round(100 * time.Microsecond)
 	if res.err != nil {
-		if superseded {
-			return
-		}
 		msg := res.err.Error()
 		s.mu.Lock()
 		s.failure = msg
-		cur := s.cur
-		s.mu.Unlock()
 		id := ""
-		if cur != nil {
-			id = cur.id
+		if s.cur != nil {
+			id = s.cur.id
 		}
+		s.mu.Unlock()
 		n := s.hub.publish(id, msg, event{"failed", failedData{msg}})
 		s.log.Print(msg)
-		if changes == nil {
-			what = "first build"
-		}
 		s.log.Printf("%s: build failed in %v; serving the last good site, error shown in %d %s", what, took, n, plural(n, "page", "pages"))
 		return
 	}
 	b := res.build
 	s.mu.Lock()
-	first, failing := s.cur == nil, s.failure != ""
-	if first || len(res.changed) > 0 {
+	old, failing := s.cur, s.failure != ""
+	var d buildDiff
+	if old != nil {
+		d = diffBuilds(old, b)
+	}
+	if old == nil || len(d.changed) > 0 {
 		s.cur = b
 	}
 	s.failure = ""
 	cur := s.cur
 	s.mu.Unlock()
 
-	stats := fmt.Sprintf("%d %s parsed, %d of %d pages rendered in %v", res.parsed, plural(res.parsed, "file", "files"), res.rendered, res.pages, took)
-	if first {
+	if old == nil {
 		s.hub.publish(cur.id, "", event{"reload", reloadData{Build: cur.id}})
 		s.log.Printf("built %d pages in %v", res.pages, took)
 		return
 	}
+	stats := fmt.Sprintf("%d %s parsed, %d of %d pages rendered in %v", res.parsed, plural(res.parsed, "file", "files"), res.rendered, res.pages, took)
 	var ev event
 	var action string
 	switch {
-	case len(res.changed) == 0 && failing:
+	case len(d.changed) == 0 && failing:
 		ev, action = event{"ok", reloadData{Build: cur.id}}, "error cleared in %d "
-	case len(res.changed) == 0:
+	case len(d.changed) == 0:
 		s.log.Printf("%s: %s; output unchanged", what, stats)
 		return
-	case onlyCSS(res.changed):
-		ev, action = event{"css", cssData{Build: cur.id, Files: cssPaths(res.changed)}}, "stylesheets swapped in %d "
+	case onlyCSS(d.changed):
+		ev, action = event{"css", cssData{Build: cur.id, Files: cssPaths(d.changed)}}, "stylesheets swapped in %d "
 	default:
-		d := reloadData{Build: cur.id}
-		if s.opts.follow && len(res.edited) == 1 {
-			d.Follow = res.edited[0]
+		r := reloadData{Build: cur.id}
+		if s.opts.follow && len(d.edited) == 1 {
+			r.Follow = d.edited[0]
 		}
-		ev, action = event{"reload", d}, "reloaded %d "
-		if d.Follow != "" {
-			action = "opened " + d.Follow + " in %d "
+		ev, action = event{"reload", r}, "reloaded %d "
+		if r.Follow != "" {
+			action = "opened " + r.Follow + " in %d "
 		}
 	}
 	n := s.hub.publish(cur.id, "", ev)
 	s.log.Printf("%s: %s; "+action+"%s", what, stats, n, plural(n, "page", "pages"))
+}
+
+// unsettled reports whether a build should wait for more changes before it
+// is published: it failed, or it lost pages the served build has. Right
+// after a change both most often mean a file caught mid-save (truncated
+// and not yet written, or moved away by an editor that writes a new copy),
+// and publishing would flash an error or a not-found page.
+func (s *devServer) unsettled(res *buildResult) bool {
+	if res.err != nil {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil {
+		return false
+	}
+	for _, p := range s.cur.site.Pages() {
+		if res.build.site.ByURL(p.URL) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // ServeHTTP serves the current build: its files, the site's not-found

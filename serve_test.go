@@ -525,7 +525,7 @@ func TestRequestWaitsForRebuild(t *testing.T) {
 		want := fmt.Sprintf("Rewritten %d.", i)
 		setFile(content, "4xx/404.md", appendFile(content, "4xx/404.md", "\n"+want+"\n"))
 		res := s.rebuild(context.Background())
-		s.publish(res, []string{"content/4xx/404.md"}, false)
+		s.publish(res, []string{"content/4xx/404.md"})
 		s.endRebuild()
 		if body := <-got; !strings.Contains(body, want) {
 			t.Fatalf("request during rebuild %d got the old page", i)
@@ -720,7 +720,7 @@ func TestLoad(t *testing.T) {
 			t.Fatal(res.err)
 		}
 		marks.Store(res.build.id, mark)
-		s.publish(res, []string{"content/4xx/404.md"}, false)
+		s.publish(res, []string{"content/4xx/404.md"})
 		s.endRebuild()
 		ids = append(ids, res.build.id)
 	}
@@ -803,7 +803,7 @@ func TestFlat(t *testing.T) {
 	srv := httptest.NewServer(s)
 	tr := &http.Transport{DisableKeepAlives: true}
 	ctx, cancel := context.WithCancel(context.Background())
-	changes := make(chan string)
+	changes := make(chan []string)
 	loopDone := make(chan struct{})
 	go func() {
 		s.rebuildLoop(ctx, changes)
@@ -820,7 +820,7 @@ func TestFlat(t *testing.T) {
 	for i := 1; i <= cycles; i++ {
 		setFile(content, "4xx/404.md", orig+fmt.Sprintf("\nCycle %d.\n", i))
 		n := s.builds.Load()
-		changes <- "content/4xx/404.md"
+		changes <- []string{"content/4xx/404.md"}
 		for s.builds.Load() == n {
 			time.Sleep(50 * time.Microsecond)
 		}

@@ -108,11 +108,11 @@ func isVimProbe(name string) bool {
 }
 
 // startWatcher watches roots, by file system events or, with poll > 0, by
-// looking every poll, and sends the name of each changed file to out (see
-// display) until ctx is done. The goroutine it starts is counted in wg.
+// looking every poll, and sends the names of changed files to out (see
+// display), one event's or one look's worth at a time, until ctx is done. The goroutine it starts is counted in wg.
 // All watches are in place when it returns, so a change made after that is
 // never missed.
-func startWatcher(ctx context.Context, wg *sync.WaitGroup, roots []watchRoot, poll time.Duration, out chan<- string, logger *log.Logger) error {
+func startWatcher(ctx context.Context, wg *sync.WaitGroup, roots []watchRoot, poll time.Duration, out chan<- []string, logger *log.Logger) error {
 	if poll > 0 {
 		p := &poller{roots: roots}
 		p.state = p.scan()
@@ -170,7 +170,7 @@ func (fw *fsWatcher) addTree(dir string) error {
 	})
 }
 
-func (fw *fsWatcher) run(ctx context.Context, out chan<- string) {
+func (fw *fsWatcher) run(ctx context.Context, out chan<- []string) {
 	defer fw.w.Close()
 	for {
 		var name string
@@ -195,7 +195,7 @@ func (fw *fsWatcher) run(ctx context.Context, out chan<- string) {
 			name = overflowed
 		}
 		select {
-		case out <- name:
+		case out <- []string{name}:
 		case <-ctx.Done():
 			return
 		}
@@ -236,7 +236,8 @@ type fileStamp struct {
 }
 
 // scan stamps every folder and file under the roots, skipping hidden ones
-// and scratch files.
+// and scratch files. Folders are walked, not reported: what matters is
+// the files in them.
 func (p *poller) scan() map[string]fileStamp {
 	now := time.Now()
 	state := map[string]fileStamp{}
@@ -268,7 +269,7 @@ func (p *poller) scan() map[string]fileStamp {
 	return state
 }
 
-func (p *poller) run(ctx context.Context, interval time.Duration, out chan<- string) {
+func (p *poller) run(ctx context.Context, interval time.Duration, out chan<- []string) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -280,23 +281,24 @@ func (p *poller) run(ctx context.Context, interval time.Duration, out chan<- str
 		next := p.scan()
 		var changed []string
 		for name, st := range next {
-			if old, ok := p.state[name]; !ok || old != st {
-				changed = append(changed, name)
+			if old, ok := p.state[name]; !st.dir && (!ok || old != st) {
+				changed = append(changed, display(p.roots, name))
 			}
 		}
-		for name := range p.state {
-			if _, ok := next[name]; !ok {
-				changed = append(changed, name)
+		for name, st := range p.state {
+			if _, ok := next[name]; !ok && !st.dir {
+				changed = append(changed, display(p.roots, name))
 			}
 		}
 		p.state = next
+		if len(changed) == 0 {
+			continue
+		}
 		slices.Sort(changed)
-		for _, name := range changed {
-			select {
-			case out <- display(p.roots, name):
-			case <-ctx.Done():
-				return
-			}
+		select {
+		case out <- changed:
+		case <-ctx.Done():
+			return
 		}
 	}
 }
@@ -337,15 +339,28 @@ func (p *pollFlag) IsBoolFlag() bool { return true }
 // for a quiet moment, and folds every change that arrives while that runs
 // into one follow-up rebuild: a burst (an editor's save through a
 // temporary file, a git checkout, a formatter) costs at most two builds,
-// and a single save reaches browsers after one. Requests wait from the
-// first change until the last build of the burst is published.
-func (s *devServer) rebuildLoop(ctx context.Context, changes <-chan string) {
+// and a single save reaches browsers after one. A build that comes out
+// unsettled (failed, or lost pages) is held for settleGrace and dropped if
+// more changes come: it most likely read a file mid-save. Requests wait
+// from the first change until the last build of the burst is published.
+func (s *devServer) rebuildLoop(ctx context.Context, changes <-chan []string) {
 	var (
 		pending []string // changes not yet being built
 		seen    = map[string]bool{}
 		running chan *buildResult // nil when no build runs
-		current []string          // changes the running build is for
+		current []string          // changes the running or held build is for
+		held    *buildResult      // an unsettled build waiting out settleGrace
+		grace   *time.Timer
+		graceC  <-chan time.Time // nil unless a build is held
 	)
+	add := func(names []string) {
+		for _, name := range names {
+			if !seen[name] {
+				seen[name] = true
+				pending = append(pending, name)
+			}
+		}
+	}
 	start := func() {
 		current, pending = pending, nil
 		clear(seen)
@@ -353,40 +368,54 @@ func (s *devServer) rebuildLoop(ctx context.Context, changes <-chan string) {
 		running = make(chan *buildResult, 1)
 		go func(done chan<- *buildResult) { done <- s.rebuild(ctx) }(running)
 	}
+	drop := func() { // the held or finished build: its changes go into the next
+		held, graceC = nil, nil
+		if grace != nil {
+			grace.Stop()
+		}
+		add(current)
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			if running != nil {
 				<-running
 			}
+			if grace != nil {
+				grace.Stop()
+			}
 			s.endRebuild()
 			return
-		case name := <-changes:
-			if !seen[name] {
-				seen[name] = true
-				pending = append(pending, name)
+		case names := <-changes:
+			add(names)
+			if held != nil {
+				drop()
 			}
 			if running == nil {
 				start()
 			}
 		case res := <-running:
 			running = nil
-			more := len(pending) > 0
-			s.publish(res, current, more)
-			if more && res.err != nil {
-				// The failure was dropped; name its changes in the next line.
-				for _, name := range current {
-					if !seen[name] {
-						seen[name] = true
-						pending = append(pending, name)
-					}
-				}
-			}
-			if more {
+			switch {
+			case len(pending) > 0 && s.unsettled(res):
+				drop()
 				start()
-			} else {
+			case len(pending) > 0:
+				s.publish(res, current)
+				start()
+			case s.unsettled(res):
+				held = res
+				grace = time.NewTimer(s.settle)
+				graceC = grace.C
+			default:
+				s.publish(res, current)
 				s.endRebuild()
 			}
+		case <-graceC:
+			res := held
+			held, graceC = nil, nil
+			s.publish(res, current)
+			s.endRebuild()
 		}
 	}
 }
