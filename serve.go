@@ -60,7 +60,7 @@ type devServer struct {
 	busy    chan struct{} // closed when the running rebuild ends; nil when idle
 
 	settle time.Duration // settleGrace; tests change it
-	builds atomic.Int64   // builds published, for tests
+	builds atomic.Int64  // builds published, for tests
 }
 
 // newDevServer returns a server for cfg that logs to logw. It builds
