@@ -95,9 +95,16 @@ func get(t testing.TB, h http.Handler, method, target string) (*http.Response, s
 // new folder, for tests that need real files, and returns its config.
 func diskFixture(t testing.TB) (*Config, string) {
 	t.Helper()
+	return diskSite(t, "testdata/site/content")
+}
+
+// diskSite copies a content folder and the shipped layouts and static
+// files into a new folder and returns a config reading them from there.
+func diskSite(t testing.TB, content string) (*Config, string) {
+	t.Helper()
 	root := t.TempDir()
 	for _, src := range []struct{ from, to string }{
-		{"testdata/site/content", "content"}, {"layouts", "layouts"}, {"static", "static"},
+		{content, "content"}, {"layouts", "layouts"}, {"static", "static"},
 	} {
 		for name, f := range fixtureFS(t, src.from) {
 			p := filepath.Join(root, src.to, filepath.FromSlash(name))
