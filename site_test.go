@@ -582,18 +582,3 @@ func FuzzPage(f *testing.F) {
 		}
 	})
 }
-
-// BenchmarkBuild builds the shipped site, reporting ms per page.
-func BenchmarkBuild(b *testing.B) {
-	cfg := shippedConfig(b)
-	b.ReportAllocs()
-	var pages int
-	for b.Loop() {
-		res, err := Build(context.Background(), cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		pages = res.Pages
-	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/float64(pages), "ms/page")
-}
