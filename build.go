@@ -73,7 +73,7 @@ func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]b
 	}
 	pages := make([]*Page, len(names))
 	errs := make([]error, len(names))
-	parallel(ctx, len(names), func(i int) {
+	parallel(ctx, len(names), 1, func(i int) {
 		name := names[i]
 		display := cfg.Content.Name + "/" + name
 		src, err := fs.ReadFile(cfg.Content.FS, name)
@@ -222,7 +222,7 @@ type writer struct {
 func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 	pages := w.site.Pages()
 	errs := make([]error, len(pages))
-	parallel(ctx, len(pages), func(i int) {
+	parallel(ctx, len(pages), ioWorkers, func(i int) {
 		errs[i] = w.writePage(pages[i])
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -531,10 +531,15 @@ func within(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
-// parallel calls fn(i) for i in [0, n) on GOMAXPROCS goroutines and stops
-// handing out work when ctx is done.
-func parallel(ctx context.Context, n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
+// ioWorkers is how many goroutines per CPU write files. Creating folders
+// and files is mostly waiting on the kernel, so more writers than CPUs keep
+// the CPUs busy rendering meanwhile.
+const ioWorkers = 4
+
+// parallel calls fn(i) for i in [0, n) on perCPU goroutines per CPU and
+// stops handing out work when ctx is done.
+func parallel(ctx context.Context, n, perCPU int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0)*perCPU, n)
 	var next int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
