@@ -268,4 +268,3 @@ func firstParagraph(body []byte) string {
 	}
 	return s[i+3 : i+j]
 }
-

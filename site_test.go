@@ -529,6 +529,7 @@ func TestEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	disk := shippedConfig(t)
+	disk.HashAssets = true
 	mustBuild(t, disk)
 	a, b := readTree(t, out), readTree(t, disk.Out)
 	if len(a) != len(b) {
