@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -76,7 +75,7 @@ func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]b
 	}
 	pages := make([]*Page, len(names))
 	errs := make([]error, len(names))
-	parallel(ctx, len(names), func(i int) {
+	parallel(ctx, len(names), 1, func(i int) {
 		name := names[i]
 		display := cfg.Content.Name + "/" + name
 		src, err := fs.ReadFile(cfg.Content.FS, name)
@@ -133,11 +132,11 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) // a no-op once swapped in
-	w := &writer{out: dirOutput(tmp), lay: lay, site: site, lk: lk, cfg: cfg}
+	w := &writer{out: newDirOutput(tmp), lay: lay, site: site, lk: lk, cfg: cfg, links: newLinkIndex()}
 	if err := w.writeAll(ctx, assets); err != nil {
 		return nil, err
 	}
-	if err := checkLinks(tmp, cfg.BaseURL); err != nil {
+	if err := w.links.check(cfg.BaseURL); err != nil {
 		return nil, err
 	}
 	if err := swapIn(tmp, cfg.Out); err != nil {
@@ -216,6 +215,8 @@ type writer struct {
 	lk   *linker
 	cfg  *Config
 	dev  string // reload script for the dev server
+
+	links *linkIndex // collects links and anchors for checking, or nil
 }
 
 // writeAll writes every page, the not-found page, alias redirects, the
@@ -223,7 +224,7 @@ type writer struct {
 func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 	pages := w.site.Pages()
 	errs := make([]error, len(pages))
-	parallel(ctx, len(pages), func(i int) {
+	parallel(ctx, len(pages), ioWorkers, func(i int) {
 		errs[i] = w.writePage(pages[i])
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -314,46 +315,72 @@ func (w *writer) writeAlias(a Alias) error {
 }
 
 func (w *writer) writeFile(name string, data []byte) error {
-	return w.create(name, func(out io.Writer) error {
-		_, err := out.Write(data)
-		return err
-	})
+	if w.links != nil {
+		w.links.add(name, data)
+	}
+	return w.out.WriteFile(name, data)
 }
 
-// create writes one output file through a buffer, streaming rather than
-// holding the page in memory.
+// bufPool holds the buffers pages are rendered into before each is
+// written with one call: at most one page per worker is in memory, and no
+// buffer is allocated per page.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// create renders one output file with fill and writes it. HTML is also
+// scanned for links and anchors while it is in memory, so the link check
+// needs no second read of the output.
 func (w *writer) create(name string, fill func(io.Writer) error) error {
-	f, err := w.out.Create(name)
-	if err != nil {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	if err := fill(buf); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(f, 32<<10)
-	err = fill(bw)
-	if err == nil {
-		err = bw.Flush()
+	if w.links != nil {
+		w.links.add(name, buf.Bytes())
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return w.out.WriteFile(name, buf.Bytes())
 }
 
 // output is where a build's files go.
 type output interface {
-	// Create opens the file at slash path name for writing, making its
-	// folders. Files are written by many goroutines at once.
-	Create(name string) (io.WriteCloser, error)
+	// WriteFile writes the file at slash path name, making its folders.
+	// It is called by many goroutines at once and must not keep data.
+	WriteFile(name string, data []byte) error
 }
 
-// dirOutput writes files under a folder on disk.
-type dirOutput string
+// dirOutput writes files under a folder on disk. It remembers the folders
+// it made, so each costs one system call.
+type dirOutput struct {
+	root string
+	dirs sync.Map // slash path → struct{}
+}
 
-func (d dirOutput) Create(name string) (io.WriteCloser, error) {
-	dst := filepath.Join(string(d), filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return nil, err
+func newDirOutput(root string) *dirOutput { return &dirOutput{root: root} }
+
+func (d *dirOutput) WriteFile(name string, data []byte) error {
+	if err := d.mkdir(path.Dir(name)); err != nil {
+		return err
 	}
-	return os.Create(dst)
+	return os.WriteFile(filepath.Join(d.root, filepath.FromSlash(name)), data, 0o644)
+}
+
+func (d *dirOutput) mkdir(dir string) error {
+	if dir == "." {
+		return nil
+	}
+	if _, ok := d.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := d.mkdir(path.Dir(dir)); err != nil {
+		return err
+	}
+	err := os.Mkdir(filepath.Join(d.root, filepath.FromSlash(dir)), 0o755)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	d.dirs.Store(dir, struct{}{})
+	return nil
 }
 
 // memOutput keeps files in memory, for the dev server and tests.
@@ -364,22 +391,11 @@ type memOutput struct {
 
 func newMemOutput() *memOutput { return &memOutput{files: map[string][]byte{}} }
 
-func (m *memOutput) Create(name string) (io.WriteCloser, error) {
-	return &memFile{m: m, name: name}, nil
-}
-
-type memFile struct {
-	m    *memOutput
-	name string
-	buf  bytes.Buffer
-}
-
-func (f *memFile) Write(p []byte) (int, error) { return f.buf.Write(p) }
-
-func (f *memFile) Close() error {
-	f.m.mu.Lock()
-	f.m.files[f.name] = f.buf.Bytes()
-	f.m.mu.Unlock()
+func (m *memOutput) WriteFile(name string, data []byte) error {
+	c := bytes.Clone(data)
+	m.mu.Lock()
+	m.files[name] = c
+	m.mu.Unlock()
 	return nil
 }
 
@@ -517,10 +533,15 @@ func within(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
-// parallel calls fn(i) for i in [0, n) on GOMAXPROCS goroutines and stops
-// handing out work when ctx is done.
-func parallel(ctx context.Context, n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
+// ioWorkers is how many goroutines per CPU write files. Creating folders
+// and files is mostly waiting on the kernel, so more writers than CPUs keep
+// the CPUs busy rendering meanwhile.
+const ioWorkers = 4
+
+// parallel calls fn(i) for i in [0, n) on perCPU goroutines per CPU and
+// stops handing out work when ctx is done.
+func parallel(ctx context.Context, n, perCPU int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0)*perCPU, n)
 	var next int
 	var mu sync.Mutex
 	var wg sync.WaitGroup

@@ -15,59 +15,46 @@ import (
 	"golang.org/x/net/html"
 )
 
-// checkLinks checks every internal link and #anchor of the HTML files under
-// root, as a browser would resolve them, and reports each that points
-// nowhere, naming the page and the link. External links are not followed.
-// Root-absolute links ("/style.css", used by 404.html without -base-url) and
-// links under base (with -base-url) are resolved from the site root.
-func checkLinks(root string, base string) error {
-	fsys := os.DirFS(root)
-	names, err := listFiles(fsys)
-	if err != nil {
-		return err
+// linkIndex collects, for every output file, whether it exists and, for
+// HTML, its anchors and links; check then resolves every link.
+type linkIndex struct {
+	mu    sync.Mutex
+	files map[string]bool
+	ids   map[string]map[string]bool
+	links map[string][]string
+}
+
+func newLinkIndex() *linkIndex {
+	return &linkIndex{files: map[string]bool{}, ids: map[string]map[string]bool{}, links: map[string][]string{}}
+}
+
+// add records one output file; HTML files are scanned. Safe for
+// concurrent use.
+func (x *linkIndex) add(name string, data []byte) {
+	var ids map[string]bool
+	var links []string
+	isHTML := strings.HasSuffix(name, ".html")
+	if isHTML {
+		ids, links = scanHTML(data)
 	}
-	files := map[string]bool{}
-	var pages []string
-	for _, n := range names {
-		files[n] = true
-		if strings.HasSuffix(n, ".html") {
-			pages = append(pages, n)
-		}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.files[name] = true
+	if isHTML {
+		x.ids[name], x.links[name] = ids, links
 	}
-	type scanned struct {
-		ids   map[string]bool
-		links []string
-		err   error
-	}
-	results := make([]scanned, len(pages))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i, name := range pages {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			data, err := fs.ReadFile(fsys, name)
-			if err != nil {
-				results[i].err = err
-				return
-			}
-			results[i].ids, results[i].links = scanHTML(data)
-		}()
-	}
-	wg.Wait()
-	ids := map[string]map[string]bool{}
-	for i, name := range pages {
-		if results[i].err != nil {
-			return results[i].err
-		}
-		ids[name] = results[i].ids
-	}
+}
+
+// check resolves every internal link and #anchor as a browser would, and
+// reports each that points nowhere, naming the page and the link.
+// External links are not followed. Root-absolute links ("/style.css", used
+// by 404.html without -base-url) and links under base (with -base-url)
+// are resolved from the site root.
+func (x *linkIndex) check(base string) error {
 	var errs []error
-	for i, from := range pages {
-		for _, link := range results[i].links {
-			if msg := resolveLink(from, link, base, files, ids); msg != "" {
+	for from, links := range x.links {
+		for _, link := range links {
+			if msg := resolveLink(from, link, base, x.files, x.ids); msg != "" {
 				errs = append(errs, fmt.Errorf("%s: broken link %q: %s", from, link, msg))
 			}
 		}
@@ -77,6 +64,24 @@ func checkLinks(root string, base string) error {
 		return fmt.Errorf("checking links in the output:\n%w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// checkLinks runs the link check over a site already on disk under root.
+func checkLinks(root, base string) error {
+	fsys := os.DirFS(root)
+	names, err := listFiles(fsys)
+	if err != nil {
+		return err
+	}
+	x := newLinkIndex()
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		x.add(name, data)
+	}
+	return x.check(base)
 }
 
 // scanHTML returns the ids of an HTML page and the links it holds: href of

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"golang.org/x/net/html"
 )
 
@@ -168,6 +169,19 @@ func checkSearches(t *testing.T, ctx context.Context) {
 	}
 }
 
+// waitPath waits for the tab to leave the page at path, and returns the
+// new path ("" after 10 s). Evaluations fail while a navigation swaps the
+// document, so errors are retried.
+func waitPath(ctx context.Context, from string) string {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		p, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.pathname : ""`))
+		if err == nil && p != "" && p != from {
+			return p
+		}
+	}
+	return ""
+}
+
 // serveDir serves a built site on loopback for a browser test.
 func serveDir(t *testing.T, dir string) string {
 	t.Helper()
@@ -224,19 +238,19 @@ func TestSearchBrowser(t *testing.T) {
 			t.Fatalf("too many: results %v", got)
 		}
 		// Down, down, up: the second result is selected; Enter opens it.
-		if err := chromedp.Do(ctx, chromedp.KeyEvent("\ue015"), chromedp.KeyEvent("\ue015"), chromedp.KeyEvent("\ue013")); err != nil {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp)); err != nil {
 			t.Fatal(err)
 		}
 		sel, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("search-box").getAttribute("aria-activedescendant")`))
 		if sel != "search-result-1" {
 			t.Errorf("selected %q, want search-result-1", sel)
 		}
-		if err := chromedp.Do(ctx, chromedp.KeyEvent("\r")); err != nil {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 			t.Fatal(err)
 		}
-		path, err := chromedp.Run(ctx, chromedp.Poll[string](`location.pathname === "/" ? null : location.pathname`, chromedp.WithPollingTimeout(10*time.Second)))
-		if err != nil || path != "/"+got[1]+"/" {
-			t.Errorf("Enter opened %q, want /%s/ (%v)", path, got[1], err)
+		path := waitPath(ctx, "/")
+		if path != "/"+got[1]+"/" {
+			t.Errorf("Enter opened %q, want /%s/", path, got[1])
 		}
 		marks, _ := chromedp.Run(ctx, chromedp.Poll[int](`document.querySelectorAll("main .prose mark").length || null`, chromedp.WithPollingTimeout(5*time.Second)))
 		if marks == 0 {
@@ -244,7 +258,7 @@ func TestSearchBrowser(t *testing.T) {
 		}
 		// Escape closes the list.
 		typeQuery(t, ctx, "gone")
-		chromedp.Do(ctx, chromedp.KeyEvent("\ue00c"))
+		chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape))
 		hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("search-results").hidden`))
 		if !hidden {
 			t.Error("Escape did not close the results")

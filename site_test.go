@@ -529,6 +529,7 @@ func TestEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	disk := shippedConfig(t)
+	disk.HashAssets = true
 	mustBuild(t, disk)
 	a, b := readTree(t, out), readTree(t, disk.Out)
 	if len(a) != len(b) {
@@ -581,19 +582,4 @@ func FuzzPage(f *testing.F) {
 			t.Fatalf("executing layout: %v", err)
 		}
 	})
-}
-
-// BenchmarkBuild builds the shipped site, reporting ms per page.
-func BenchmarkBuild(b *testing.B) {
-	cfg := shippedConfig(b)
-	b.ReportAllocs()
-	var pages int
-	for b.Loop() {
-		res, err := Build(context.Background(), cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		pages = res.Pages
-	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/float64(pages), "ms/page")
 }

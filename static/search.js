@@ -205,14 +205,20 @@
     if (e.key === "ArrowDown") { e.preventDefault(); if (list.hidden) update(); else select(active + 1); }
     else if (e.key === "ArrowUp") { e.preventDefault(); select(active - 1); }
     else if (e.key === "Escape") { e.preventDefault(); close(); }
-    else if (e.key === "Enter") {
-      var items = list.querySelectorAll("li[role=option] a");
-      if (!list.hidden && items.length) {
-        e.preventDefault();
-        window.location.href = items[Math.max(active, 0)].href;
-      }
-    }
+    else if (e.key === "Enter" && openSelected()) e.preventDefault();
   });
+  // Enter in the box opens the selected result rather than submitting the
+  // form; with no results the form goes to the search page.
+  form.addEventListener("submit", function (e) {
+    if (openSelected()) e.preventDefault();
+  });
+
+  function openSelected() {
+    var items = list.querySelectorAll("li[role=option] a");
+    if (list.hidden || !items.length) return false;
+    window.location.href = items[Math.max(active, 0)].href;
+    return true;
+  }
   document.addEventListener("click", function (e) {
     if (!form.contains(e.target)) close();
   });

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// words is the vocabulary of synthetic prose.
+var words = strings.Fields(`the server client request response header cache proxy origin status code body
+method resource representation validator condition redirect location retry after content length range
+negotiation authentication credentials gateway upstream timeout connection payload media type encoding
+field value section document message semantics target identifier entity tag freshness lifetime stale
+heuristic explicit directive private public shared storage intermediary tunnel upgrade protocol version`)
+
+// syntheticPage returns page i of n: front matter (title, summary), about
+// 600 words in three sections, a 5-item list, a 5-row table, a link to
+// another page, an 8-line http response and a 10-line Go block. It is
+// deterministic, and its code blocks differ from page to page, so a
+// highlight cache cannot answer them from another page.
+func syntheticPage(i, n int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: Synthetic page %d\nsummary: A generated page, number %d of %d, for measuring build speed.\n---\n", i, i, n)
+	w := i * 7919
+	next := func() string { w = (w*1103515245 + 12345) & 0x7fffffff; return words[w%len(words)] }
+	for s := 1; s <= 3; s++ {
+		fmt.Fprintf(&b, "\n## Section %d of page %d\n\n", s, i)
+		for p := 0; p < 4; p++ {
+			for k := 0; k < 50; k++ {
+				if k > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(next())
+			}
+			b.WriteString(".\n\n")
+		}
+	}
+	b.WriteString("\n")
+	for k := 1; k <= 5; k++ {
+		fmt.Fprintf(&b, "- item %d: %s %s\n", k, next(), next())
+	}
+	b.WriteString("\n| field | value |\n|---|---|\n")
+	for k := 1; k <= 5; k++ {
+		fmt.Fprintf(&b, "| %s | %d |\n", next(), k*i)
+	}
+	fmt.Fprintf(&b, "\nSee [the next page](/p/page-%05d/).\n\n", (i+1)%n)
+	fmt.Fprintf(&b, "```http\nHTTP/1.1 200 OK\nContent-Type: text/html; charset=utf-8\nContent-Length: %d\nCache-Control: max-age=%d\nETag: \"page-%d\"\nVary: Accept-Encoding\nDate: Tue, 01 Jul 2025 12:00:00 GMT\nServer: synthetic/%d\n```\n\n", 1000+i, 60*i, i, i)
+	fmt.Fprintf(&b, "```go\npackage main\n\nimport \"net/http\"\n\n// handler%d answers page %d.\nfunc handler%d(w http.ResponseWriter, r *http.Request) {\n\tw.Header().Set(\"ETag\", `\"page-%d\"`)\n\tw.WriteHeader(http.StatusOK)\n\tw.Write([]byte(\"page %d\"))\n}\n```\n", i, i, i, i, i)
+	return []byte(b.String())
+}
+
+// syntheticContent returns a content folder of n synthetic pages under
+// /p/, with a home page.
+func syntheticContent(n int) fstest.MapFS {
+	m := fstest.MapFS{
+		"_index.md": {Data: []byte("---\ntitle: Synthetic\nsummary: Generated pages.\n---\nGenerated.\n")},
+	}
+	for i := 0; i < n; i++ {
+		m[fmt.Sprintf("p/page-%05d.md", i)] = &fstest.MapFile{Data: syntheticPage(i, n)}
+	}
+	return m
+}
+
+// TestWriteSyntheticSite writes a synthetic content folder to disk for
+// timing the whole program (see README, Performance). It runs only when
+// STATUSDOCS_SYNTH_DIR is set; STATUSDOCS_SYNTH_PAGES sets the count.
+func TestWriteSyntheticSite(t *testing.T) {
+	dir := os.Getenv("STATUSDOCS_SYNTH_DIR")
+	if dir == "" {
+		t.Skip("set STATUSDOCS_SYNTH_DIR (and STATUSDOCS_SYNTH_PAGES) to write a synthetic site")
+	}
+	n, _ := strconv.Atoi(os.Getenv("STATUSDOCS_SYNTH_PAGES"))
+	if n <= 0 {
+		n = 100
+	}
+	for name, f := range syntheticContent(n) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSyntheticPageShape checks the generated page has what the benchmark
+// promises, so the figures measure the right thing.
+func TestSyntheticPageShape(t *testing.T) {
+	src := syntheticPage(3, 10)
+	p, err := loadPage("p/page-00003.md", "content/p/page-00003.md", src, &linker{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(strings.Fields(p.Text)); n < 550 || n > 750 {
+		t.Errorf("synthetic page has %d words of prose, want about 600", n)
+	}
+	for _, want := range []string{"<h2", "<ul>", "<table>", `data-lang="http"`, `data-lang="go"`, `href="../../p/page-00004/"`} {
+		if !strings.Contains(string(p.Body), want) {
+			t.Errorf("synthetic page lacks %s", want)
+		}
+	}
+}
+
+// BenchmarkBuild builds the shipped site and synthetic sites of 100, 2,000
+// and 10,000 pages into a clean output folder each time, reporting ms per
+// page. The highlight cache is cleared before each build: no build gains
+// from an earlier one.
+func BenchmarkBuild(b *testing.B) {
+	for _, size := range []string{"shipped", "100", "2000", "10000"} {
+		b.Run(size, func(b *testing.B) {
+			cfg := shippedConfig(b)
+			if size != "shipped" {
+				n, _ := strconv.Atoi(size)
+				cfg.Content = Source{FS: syntheticContent(n), Name: "content"}
+			}
+			cfg.HashAssets = true
+			b.ReportAllocs()
+			var pages int
+			for b.Loop() {
+				b.StopTimer()
+				os.RemoveAll(cfg.Out)
+				highlightCache.Clear()
+				b.StartTimer()
+				res, err := Build(context.Background(), cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				pages = res.Pages
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N)/float64(pages), "ms/page")
+		})
+	}
+}
