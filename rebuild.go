@@ -275,7 +275,7 @@ func (b *devBuilder) plan(site *Site, laySum [sha256.Size]byte) renderPlan {
 // matter, over a copy of the last good build's files.
 func (w *writer) writeSome(ctx context.Context, assets *assetSet, p renderPlan) error {
 	errs := make([]error, len(p.pages))
-	parallel(ctx, len(p.pages), func(i int) {
+	parallel(ctx, len(p.pages), 1, func(i int) {
 		errs[i] = w.writePage(p.pages[i])
 	})
 	if err := errors.Join(errs...); err != nil {
