@@ -39,6 +39,7 @@ type cachedPage struct {
 	page *Page
 }
 
+// newPageCache returns an empty cache.
 func newPageCache() *pageCache {
 	return &pageCache{byName: map[string]cachedPage{}, seen: map[string]bool{}}
 }
@@ -117,6 +118,8 @@ type devBuilder struct {
 	layouts map[[sha256.Size]byte]*layouts // parsed layouts by hash; one entry
 }
 
+// newDevBuilder returns a builder for cfg, which it gives a page cache and
+// stable asset names.
 func newDevBuilder(cfg *Config) *devBuilder {
 	var b [3]byte
 	rand.Read(b[:])
@@ -153,6 +156,7 @@ func (b *devBuilder) build(ctx context.Context) *buildResult {
 	return res
 }
 
+// buildInto does the work of build, filling res.
 func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 	laySum, err := hashFiles(b.cfg.Layouts)
 	if err != nil {

@@ -70,6 +70,7 @@ type client struct {
 	gone chan struct{} // closed when the hub drops the client or closes
 }
 
+// newHub returns a hub with no clients and no build yet.
 func newHub() *hub { return &hub{clients: map[*client]struct{}{}} }
 
 // event is one message to browsers.

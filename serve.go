@@ -105,7 +105,9 @@ func (s *devServer) serve(ctx context.Context, ln net.Listener) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	s.publish(s.rebuild(ctx), nil)
+	if res := s.rebuild(ctx); ctx.Err() == nil {
+		s.publish(res, nil)
+	}
 	s.endRebuild()
 	s.log.Printf("serving http://%s/ (Ctrl-C to stop)", ln.Addr())
 	wg.Add(1)
@@ -477,6 +479,9 @@ func plural(n int, one, many string) string {
 	return many
 }
 
+// runServe is statusdocs serve: it parses the flags, checks the address,
+// listens (so "address in use" is reported at once) and serves until ctx
+// is done. Everything it prints goes to stderr.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fset.SetOutput(stderr)

@@ -170,6 +170,9 @@ func (fw *fsWatcher) addTree(dir string) error {
 	})
 }
 
+// run forwards changes until ctx is done, then closes the watcher. When
+// the kernel's event queue overflows, it reports that anything may have
+// changed.
 func (fw *fsWatcher) run(ctx context.Context, out chan<- []string) {
 	defer fw.w.Close()
 	for {
@@ -269,6 +272,9 @@ func (p *poller) scan() map[string]fileStamp {
 	return state
 }
 
+// run looks every interval until ctx is done, and sends the files that
+// were added, changed or removed since the last look, all at once, so one
+// look costs one rebuild.
 func (p *poller) run(ctx context.Context, interval time.Duration, out chan<- []string) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -307,6 +313,7 @@ func (p *poller) run(ctx context.Context, interval time.Duration, out chan<- []s
 // events. Given alone, -poll means defaultPoll.
 type pollFlag time.Duration
 
+// String returns the interval, or "" for file system events.
 func (p *pollFlag) String() string {
 	if p == nil || *p == 0 {
 		return ""
@@ -314,6 +321,7 @@ func (p *pollFlag) String() string {
 	return time.Duration(*p).String()
 }
 
+// Set takes "true" (-poll alone), "false", or an interval.
 func (p *pollFlag) Set(s string) error {
 	switch s {
 	case "true":
