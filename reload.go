@@ -181,6 +181,10 @@ func (h *hub) count() int {
 // goes, the hub drops it, or the server shuts down. The query parameter
 // build names the build the page came from.
 func (s *devServer) serveEvents(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		w.Header().Set("Content-Type", "text/event-stream")
+		return
+	}
 	c, first, err := s.hub.register(r.URL.Query().Get("build"))
 	if err != nil {
 		http.Error(w, "the server is shutting down", http.StatusServiceUnavailable)

@@ -187,6 +187,7 @@ func TestServeFiles(t *testing.T) {
 		{"GET", "/api/", 404, "text/html; charset=utf-8", "Page not found", ""},
 		{"GET", "/.statusdocs", 404, "", "", ""},
 		{"HEAD", "/404/", 200, "text/html; charset=utf-8", "", ""},
+		{"HEAD", "/_statusdocs/events", 200, "text/event-stream", "", ""},
 		{"POST", "/404/", 405, "", "", ""},
 		{"DELETE", "/style.css", 405, "", "", ""},
 	}
