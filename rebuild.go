@@ -99,9 +99,9 @@ func (cfg *Config) load(name, display string, src []byte, lk *linker) (*Page, er
 // devBuild is one complete build of the dev server, held in memory.
 type devBuild struct {
 	id     string            // "<session>-<n>", the id browsers compare
-	site   *Site             //
+	site   *Site             // the content it was built from
 	files  map[string][]byte // output path → bytes, as a build would write them
-	assets []string          // the files of files copied or generated as assets
+	assets []string          // names in files of the static and generated assets
 	laySum [sha256.Size]byte // hash of the layouts it was rendered with
 }
 

@@ -44,6 +44,9 @@ const (
 	// keepAlive is how often an idle stream gets a comment line, so
 	// proxies and browsers keep it open and dead peers are noticed.
 	keepAlive = 20 * time.Second
+	// writeTimeout ends a stream whose browser stopped reading, so it
+	// cannot hold a goroutine (and, at shutdown, the server) for long.
+	writeTimeout = 10 * time.Second
 	// retryMillis tells EventSource how soon to reconnect.
 	retryMillis = 1000
 )
@@ -198,6 +201,7 @@ func (s *devServer) serveEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no") // tell proxies not to buffer
 	w.WriteHeader(http.StatusOK)
 	write := func(b []byte) bool {
+		rc.SetWriteDeadline(time.Now().Add(writeTimeout)) // unsupported only in tests' recorders
 		if _, err := w.Write(b); err != nil {
 			return false
 		}

@@ -196,7 +196,8 @@ func (s *devServer) rebuildNow(ctx context.Context, changes []string) *buildResu
 // failed build leaves the last good one served; its error is printed, as
 // path:line: message, and shown over every page. A build whose output
 // equals the served one is not swapped in, so browsers are not reloaded
-// for nothing.
+// for nothing. Calls never overlap: they come from the rebuild loop (or,
+// before it starts and in tests, from one goroutine).
 func (s *devServer) publish(res *buildResult, changes []string) {
 	defer s.builds.Add(1)
 	what := describeChanges(changes) + " changed"
@@ -221,10 +222,12 @@ func (s *devServer) publish(res *buildResult, changes []string) {
 	b := res.build
 	s.mu.Lock()
 	old, failing := s.cur, s.failure != ""
+	s.mu.Unlock()
 	var d buildDiff
 	if old != nil {
-		d = diffBuilds(old, b)
+		d = diffBuilds(old, b) // only publish changes s.cur, so old stays current
 	}
+	s.mu.Lock()
 	if old == nil || len(d.changed) > 0 {
 		s.cur = b
 	}
@@ -319,7 +322,7 @@ func (s *devServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// the page's relative links resolve, as static hosts do.
 	if !strings.HasSuffix(name, "/index.html") && name != "index.html" {
 		if _, ok := b.files[name+"/index.html"]; ok {
-			target := r.URL.Path + "/"
+			target := r.URL.EscapedPath() + "/"
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery
 			}
