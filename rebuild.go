@@ -103,6 +103,7 @@ type devBuild struct {
 	files  map[string][]byte // output path → bytes, as a build would write them
 	assets []string          // names in files of the static and generated assets
 	laySum [sha256.Size]byte // hash of the layouts it was rendered with
+	empty  []string          // layouts and static files that are empty
 }
 
 // devBuilder builds the site again and again for the dev server, reusing
@@ -158,7 +159,7 @@ func (b *devBuilder) build(ctx context.Context) *buildResult {
 
 // buildInto does the work of build, filling res.
 func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
-	laySum, err := hashFiles(b.cfg.Layouts)
+	laySum, empty, err := hashFiles(b.cfg.Layouts)
 	if err != nil {
 		return err
 	}
@@ -182,7 +183,13 @@ func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 		return err
 	}
 	b.n++
-	next := &devBuild{id: b.session + "-" + strconv.Itoa(b.n), site: site, laySum: laySum}
+	for name, data := range assets.files {
+		if len(data) == 0 {
+			empty = append(empty, b.cfg.Static.Name+"/"+name)
+		}
+	}
+	slices.Sort(empty)
+	next := &devBuild{id: b.session + "-" + strconv.Itoa(b.n), site: site, laySum: laySum, empty: empty}
 	out := newMemOutput()
 	w := &writer{out: out, lay: lay, site: site, lk: b.lk, cfg: b.cfg, dev: devScript}
 	p := b.plan(site, laySum)
@@ -394,24 +401,27 @@ func changedFiles(old, cur map[string][]byte) []string {
 	return changed
 }
 
-// hashFiles returns a hash of the names and bytes of every file of src.
-func hashFiles(src Source) ([sha256.Size]byte, error) {
-	var sum [sha256.Size]byte
+// hashFiles returns a hash of the names and bytes of every file of src,
+// and the names (as messages give them) of its empty files.
+func hashFiles(src Source) (sum [sha256.Size]byte, empty []string, err error) {
 	names, err := listFiles(src.FS)
 	if err != nil {
-		return sum, fmt.Errorf("%s: %w", src.Name, err)
+		return sum, nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
 	h := sha256.New()
 	for _, name := range names {
 		data, err := fs.ReadFile(src.FS, name)
 		if err != nil {
-			return sum, fmt.Errorf("%s/%s: %w", src.Name, name, err)
+			return sum, nil, fmt.Errorf("%s/%s: %w", src.Name, name, err)
+		}
+		if len(data) == 0 {
+			empty = append(empty, src.Name+"/"+name)
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
 		h.Write(data)
 	}
 	h.Sum(sum[:0])
-	return sum, nil
+	return sum, empty, nil
 }
 
 // onlyCSS reports whether every changed file is a stylesheet, so browsers

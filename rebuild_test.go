@@ -154,7 +154,7 @@ func TestPlanRenders(t *testing.T) {
 	b := newDevBuilder(cfg)
 	first := b.build(context.Background()).build
 	setFile(content, "4xx/418.md", strings.Replace(string(content["4xx/418.md"].Data), "A joke code", "A silly code", 1))
-	laySum, _ := hashFiles(cfg.Layouts)
+	laySum, _, _ := hashFiles(cfg.Layouts)
 	site, _, err := loadSite(context.Background(), cfg, b.lk)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -266,21 +267,28 @@ func (s *devServer) publish(res *buildResult, changes []string) {
 }
 
 // unsettled reports whether a build should wait for more changes before it
-// is published: it failed, or it lost pages the served build has. Right
-// after a change both most often mean a file caught mid-save (truncated
-// and not yet written, or moved away by an editor that writes a new copy),
-// and publishing would flash an error or a not-found page.
+// is published: it failed, it lost pages the served build has, or a layout
+// or static file became empty. Right after a change these most often mean
+// a file caught mid-save (truncated and not yet written, or moved away by
+// an editor that writes a new copy), and publishing would flash an error,
+// a not-found page or an unstyled one. (A content file caught empty fails.)
 func (s *devServer) unsettled(res *buildResult) bool {
 	if res.err != nil {
 		return true
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cur == nil {
+	cur := s.cur
+	s.mu.Unlock()
+	if cur == nil {
 		return false
 	}
-	for _, p := range s.cur.site.Pages() {
+	for _, p := range cur.site.Pages() {
 		if res.build.site.ByURL(p.URL) == nil {
+			return true
+		}
+	}
+	for _, name := range res.build.empty {
+		if !slices.Contains(cur.empty, name) {
 			return true
 		}
 	}

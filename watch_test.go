@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -338,6 +339,24 @@ func TestSettle(t *testing.T) {
 		t.Errorf("a request while the page was moved away got %.20q…, want the page written back", r)
 	}
 	waitFor(t, "the page back", func() bool { return s.builds.Load() == published+2 })
+
+	// A layout truncated, then written: the empty template, which parses,
+	// is not published.
+	layouts := s.cfg.Layouts.FS.(fstest.MapFS)
+	goodCode := string(layouts["code.html"].Data)
+	n = built()
+	setFile(layouts, "code.html", "")
+	changes <- []string{"layouts/code.html"}
+	waitFor(t, "the build with the empty layout", func() bool { return built() == n+1 })
+	setFile(layouts, "code.html", strings.Replace(goodCode, `<div class="prose">`, `<div class="prose" data-rewritten>`, 1))
+	changes <- []string{"layouts/code.html"}
+	waitFor(t, "the rewritten layout", func() bool {
+		_, body := get(t, s, "GET", "/404/") // waits for the loop to be idle
+		return strings.Contains(body, "data-rewritten")
+	})
+	if n := s.builds.Load() - published; n != 3 {
+		t.Errorf("%d builds published, want 3: the empty layout was published", n)
+	}
 
 	// A real error or deletion is published once nothing follows.
 	s.settle = 10 * time.Millisecond // the loop reads it after the next send
