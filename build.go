@@ -42,6 +42,8 @@ type Config struct {
 	Offline bool   // links end in index.html, for reading from disk
 
 	HashAssets bool   // name CSS and JS by content hash (builds; not serve)
+	NoStream   bool   // render every body before writing any page (the straightforward path, for tests)
+	CacheDir   string // keep highlighted code blocks here between builds, or ""
 	Zip        string // also pack the output into this zip file
 }
 
@@ -52,13 +54,25 @@ type Result struct {
 	Elapsed time.Duration
 }
 
-// loadSite loads and links every content file of cfg, with static file
-// names known so links to them can be checked. Every broken file is
-// reported, not just the first.
+// loadSite loads and links every content file of cfg, bodies rendered,
+// with static file names known so links to them can be checked. Every
+// broken file is reported, not just the first.
 func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]bool, error) {
+	site, err := loadPages(ctx, cfg, lk, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return site, site.static, nil
+}
+
+// loadPages loads every content file of cfg and links them into a site.
+// With full, bodies are rendered too; without, only front matter is read
+// and the writer renders each body as it writes the page, so a big site is
+// never held in memory whole.
+func loadPages(ctx context.Context, cfg *Config, lk *linker, full bool) (*Site, error) {
 	static, err := listFiles(cfg.Static.FS)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", cfg.Static.Name, err)
+		return nil, fmt.Errorf("%s: %w", cfg.Static.Name, err)
 	}
 	staticSet := map[string]bool{}
 	for _, f := range static {
@@ -69,11 +83,12 @@ func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]b
 	}
 	names, err := listContent(cfg.Content.FS)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", cfg.Content.Name, err)
+		return nil, fmt.Errorf("%s: %w", cfg.Content.Name, err)
 	}
 	pages := make([]*Page, len(names))
+	sums := make([][32]byte, len(names))
 	errs := make([]error, len(names))
-	parallel(ctx, len(names), 1, func(i int) {
+	parallel(ctx, len(names), ioWorkers, func(i int) {
 		name := names[i]
 		display := cfg.Content.Name + "/" + name
 		src, err := fs.ReadFile(cfg.Content.FS, name)
@@ -81,16 +96,31 @@ func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]b
 			errs[i] = fmt.Errorf("%s: %w", display, err)
 			return
 		}
-		pages[i], errs[i] = loadPage(name, display, src, lk)
+		sums[i] = sha256.Sum256(src)
+		if full {
+			pages[i], errs[i] = loadPage(name, display, src, lk)
+		} else {
+			pages[i], errs[i] = loadMeta(name, display, src)
+		}
 	})
 	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	site, err := link(pages, staticSet)
-	return site, staticSet, err
+	if err != nil {
+		return nil, err
+	}
+	site.static = staticSet
+	h := sha256.New()
+	fmt.Fprintf(h, "offline=%v\n", lk.offline)
+	for i, name := range names {
+		fmt.Fprintf(h, "%s\n%x\n", name, sums[i])
+	}
+	h.Sum(site.sourceHash[:0])
+	return site, nil
 }
 
 // generatedAssets are the files the build writes besides static/.
@@ -109,17 +139,23 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.CacheDir != "" {
+		loadHighlightCache(cfg.CacheDir)
+	}
 	lk := &linker{offline: cfg.Offline, baseURL: cfg.BaseURL}
-	site, _, err := loadSite(ctx, cfg, lk)
+	site, err := loadPages(ctx, cfg, lk, cfg.NoStream)
 	if err != nil {
 		return nil, err
 	}
-	assets, err := collectAssets(cfg, site, lk)
+	assets, err := collectAssets(cfg)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.HashAssets {
 		lk.assets = assets.hashNames()
+		// The search index is written after the pages, from their text, but
+		// pages name it first: its name carries a hash of all the content.
+		lk.assets["/search-index.js"] = "/search-index." + hex.EncodeToString(site.sourceHash[:4]) + ".js"
 	}
 	parent := filepath.Dir(cfg.Out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -130,7 +166,7 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) // a no-op once swapped in
-	w := &writer{out: newDirOutput(tmp), lay: lay, site: site, lk: lk, cfg: cfg, links: newLinkIndex()}
+	w := &writer{out: newDirOutput(tmp), lay: lay, site: site, lk: lk, cfg: cfg, links: newLinkIndex(), src: cfg.Content}
 	if err := w.writeAll(ctx, assets); err != nil {
 		return nil, err
 	}
@@ -141,6 +177,11 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Pages: len(site.Pages()), Static: assets.static, Elapsed: time.Since(start)}
+	if cfg.CacheDir != "" {
+		if err := saveHighlightCache(cfg.CacheDir); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Zip != "" {
 		if err := writeZip(cfg.Out, cfg.Zip); err != nil {
 			return nil, err
@@ -157,10 +198,10 @@ type assetSet struct {
 	static int
 }
 
-// collectAssets reads static/ and generates the stylesheet for highlighting
-// (and, in other files, the search index), before any page is written, so
-// pages can refer to them by content-hashed names.
-func collectAssets(cfg *Config, site *Site, lk *linker) (*assetSet, error) {
+// collectAssets reads static/ and generates the stylesheet for
+// highlighting before any page is written, so pages can refer to them by
+// content-hashed names.
+func collectAssets(cfg *Config) (*assetSet, error) {
 	a := &assetSet{files: map[string][]byte{}}
 	names, err := listFiles(cfg.Static.FS)
 	if err != nil {
@@ -179,11 +220,6 @@ func collectAssets(cfg *Config, site *Site, lk *linker) (*assetSet, error) {
 		return nil, err
 	}
 	a.files["chroma.css"] = css
-	idx, err := searchIndex(site, lk)
-	if err != nil {
-		return nil, err
-	}
-	a.files["search-index.js"] = idx
 	return a, nil
 }
 
@@ -215,6 +251,7 @@ type writer struct {
 	dev  string // reload script for the dev server
 
 	links *linkIndex // collects links and anchors for checking, or nil
+	src   Source     // content, for pages loaded without their bodies
 }
 
 // writeAll writes every page, the not-found page, alias redirects, the
@@ -226,6 +263,16 @@ func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 		errs[i] = w.writePage(pages[i])
 	})
 	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := w.site.checkMarkdownLinks(pages, w.site.static); err != nil {
+		return err
+	}
+	idx, err := searchIndex(w.site, w.lk)
+	if err != nil {
+		return err
+	}
+	if err := w.writeFile(strings.TrimPrefix(w.lk.asset("/search-index.js"), "/"), idx); err != nil {
 		return err
 	}
 	if err := w.writeNotFound(); err != nil {
@@ -264,7 +311,20 @@ func (w *writer) view(p *Page) *View {
 	return &View{Site: w.site, Page: p, lk: w.lk, from: p.URL, dev: w.dev}
 }
 
+// writePage renders one page with its layout and writes it. A page loaded
+// without its body has it rendered here and dropped after, so only the
+// pages being written are in memory.
 func (w *writer) writePage(p *Page) error {
+	if p.Body == nil {
+		src, err := fs.ReadFile(w.src.FS, p.name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.File, err)
+		}
+		if err := renderBody(p, src, w.lk); err != nil {
+			return err
+		}
+		defer func() { p.Body = nil }()
+	}
 	return w.create(outPath(p.URL), func(out io.Writer) error {
 		return w.lay.execute(out, p.Kind.String(), w.view(p))
 	})
@@ -468,6 +528,11 @@ func checkOut(cfg *Config) error {
 	if home, err := os.UserHomeDir(); err == nil {
 		if home, err = realAbs(home); err == nil && home == out {
 			return refuse("it is your home folder")
+		}
+	}
+	if cfg.CacheDir != "" {
+		if cache, err := realAbs(cfg.CacheDir); err == nil && (within(cache, out) || within(out, cache)) {
+			return refuse("it overlaps the -cache folder")
 		}
 	}
 	for _, src := range []Source{cfg.Content, cfg.Layouts, cfg.Static} {

@@ -152,6 +152,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	baseURL := fset.String("base-url", "", "absolute `url` the site is served from, e.g. https://example.org/docs/, for canonical links (default: relative links only)")
 	offline := fset.Bool("offline", false, "build for reading from disk (file://): every link names a file, e.g. 404/index.html")
 	zipPath := fset.String("zip", "", "also pack the built site into the zip `file`, e.g. docs.zip")
+	cacheDir := fset.String("cache", "", "keep highlighted code blocks in `dir` between builds, to rebuild faster (off by default)")
+	noCache := fset.Bool("no-cache", false, "highlight every code block afresh, even blocks seen earlier in the same build")
 	fset.Usage = func() {
 		fmt.Fprint(stderr, "usage: statusdocs build [flags]\n\nBuild the site into a folder. The previous output is replaced only when the\nwhole build succeeds.\n\nFlags:\n")
 		fset.PrintDefaults()
@@ -175,7 +177,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base, Offline: *offline, Zip: *zipPath, HashAssets: true}
+	if *noCache {
+		if *cacheDir != "" {
+			return fmt.Errorf("-cache and -no-cache contradict each other")
+		}
+		useHighlightCache.Store(false)
+	}
+	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base,
+		Offline: *offline, Zip: *zipPath, HashAssets: true, CacheDir: *cacheDir}
 	res, err := Build(ctx, cfg)
 	if err != nil {
 		return err

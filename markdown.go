@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -47,25 +46,44 @@ var markdown = goldmark.New(
 	),
 )
 
-// loadPage parses one content file: front matter, Markdown body, internal
-// links. The body is rendered with links made relative to the page's URL,
-// so the page can be written without the rest of the site.
+// loadPage parses one content file completely: front matter, Markdown
+// body, internal links. The body is rendered with links made relative to
+// the page's URL, so the page can be written without the rest of the site.
 func loadPage(name, display string, src []byte, lk *linker) (*Page, error) {
+	p, err := loadMeta(name, display, src)
+	if err != nil {
+		return nil, err
+	}
+	if err := renderBody(p, src, lk); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// loadMeta reads what the rest of the site needs to know of a page: its
+// kind, URL and front matter. The body is not parsed, so a build can
+// render bodies later, one page at a time, instead of holding them all.
+func loadMeta(name, display string, src []byte) (*Page, error) {
 	p, err := classify(name, display)
 	if err != nil {
 		return nil, err
 	}
+	p.name = name
 	if err := checkUTF8(src, display); err != nil {
 		return nil, err
 	}
-	pc := parser.NewContext()
-	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
-	data := frontmatter.Get(pc)
-	if data == nil || !bytes.HasPrefix(src, []byte("---")) {
+	if !bytes.HasPrefix(src, []byte("---")) {
 		return nil, fileErrorf(display, 1, `missing front matter (a "---" line, YAML, and a closing "---" line)`)
 	}
-	if err := checkClosed(src); err != nil {
+	head, err := frontMatterBlock(src)
+	if err != nil {
 		return nil, fileErrorf(display, 1, "%v", err)
+	}
+	pc := parser.NewContext()
+	markdown.Parser().Parse(text.NewReader(head), parser.WithContext(pc))
+	data := frontmatter.Get(pc)
+	if data == nil {
+		return nil, fileErrorf(display, 1, `missing front matter (a "---" line, YAML, and a closing "---" line)`)
 	}
 	var fm frontMatter
 	if err := frontMatterError(data.Decode(&fm), display, 1); err != nil {
@@ -74,14 +92,40 @@ func loadPage(name, display string, src []byte, lk *linker) (*Page, error) {
 	if err := checkFrontMatter(p, &fm); err != nil {
 		return nil, err
 	}
+	return p, nil
+}
+
+// renderBody parses and renders a page's Markdown body, collecting its
+// internal links, headings and plain text.
+func renderBody(p *Page, src []byte, lk *linker) error {
+	pc := parser.NewContext()
+	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	p.links, p.Headings = walkBody(doc, src, p.URL, lk)
 	var buf bytes.Buffer
+	buf.Grow(len(src) * 2)
 	if err := markdown.Renderer().Render(&buf, src, doc); err != nil {
-		return nil, fileErrorf(display, 0, "rendering: %v", err)
+		return fileErrorf(p.File, 0, "rendering: %v", err)
 	}
 	p.Body = buf.Bytes()
 	p.Text = plainText(doc, src)
-	return p, nil
+	return nil
+}
+
+// frontMatterBlock returns src up to the end of the line that closes the
+// front matter.
+func frontMatterBlock(src []byte) ([]byte, error) {
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	end := closingDelim(rest)
+	if end < 0 {
+		return nil, fmt.Errorf(`front matter is not closed by a "---" line`)
+	}
+	n := len(first) + 1 + end
+	if nl := bytes.IndexByte(src[n:], '\n'); nl >= 0 {
+		n += nl + 1
+	} else {
+		n = len(src)
+	}
+	return src[:n], nil
 }
 
 // closingDelim returns the offset in rest of the line "---" that closes the
@@ -103,14 +147,6 @@ func closingDelim(rest []byte) int {
 		off += n + 1
 	}
 	return -1
-}
-
-func checkClosed(src []byte) error {
-	_, rest, _ := bytes.Cut(src, []byte("\n"))
-	if closingDelim(rest) < 0 {
-		return fmt.Errorf(`front matter is not closed by a "---" line`)
-	}
-	return nil
 }
 
 // walkBody rewrites the site-absolute links of a page's AST to relative ones
@@ -274,30 +310,6 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, src []byte, node ast.N
 	}
 	w.Write(highlight(lang, code.String()))
 	return ast.WalkSkipChildren, nil
-}
-
-// highlightCache maps language and code to highlighted HTML. Highlighting
-// is deterministic, so a cached block is byte-identical to a fresh one.
-var highlightCache sync.Map
-
-// useHighlightCache can be turned off to check the cache changes nothing.
-var useHighlightCache = true
-
-func highlightKey(lang, code string) string { return lang + "\x00" + code }
-
-// highlight returns the HTML of one code block.
-func highlight(lang, code string) []byte {
-	key := highlightKey(lang, code)
-	if useHighlightCache {
-		if v, ok := highlightCache.Load(key); ok {
-			return v.([]byte)
-		}
-	}
-	out := highlightUncached(lang, code)
-	if useHighlightCache {
-		highlightCache.Store(key, out)
-	}
-	return out
 }
 
 // chromaFormatter writes token spans only; highlight adds the <pre> so
