@@ -123,7 +123,7 @@ func BenchmarkBuild(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				os.RemoveAll(cfg.Out)
-				highlightCache.Clear()
+				resetHighlightCache()
 				b.StartTimer()
 				res, err := Build(context.Background(), cfg)
 				if err != nil {
@@ -155,7 +155,7 @@ func TestOptimisedPathIdentical(t *testing.T) {
 				return readTree(t, cfg.Out)
 			}
 			optimised() // fills the disk cache
-			highlightCache.Clear()
+			resetHighlightCache()
 			fast := optimised() // highlights come from the disk cache
 
 			useHighlightCache.Store(false)
@@ -201,7 +201,7 @@ func BenchmarkHighlightCache(b *testing.B) {
 			cfg.HashAssets = true
 			if warm {
 				cfg.CacheDir = b.TempDir()
-				highlightCache.Clear()
+				resetHighlightCache()
 				if _, err := Build(context.Background(), cfg); err != nil {
 					b.Fatal(err)
 				}
@@ -210,7 +210,7 @@ func BenchmarkHighlightCache(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				os.RemoveAll(cfg.Out)
-				highlightCache.Clear()
+				resetHighlightCache()
 				b.StartTimer()
 				res, err := Build(context.Background(), cfg)
 				if err != nil {

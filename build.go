@@ -323,7 +323,7 @@ func (w *writer) writePage(p *Page) error {
 		if err := renderBody(p, src, w.lk); err != nil {
 			return err
 		}
-		defer func() { p.Body = nil }()
+		defer func() { p.Body, p.Text = nil, searchWords(p.Text) }()
 	}
 	return w.create(outPath(p.URL), func(out io.Writer) error {
 		return w.lay.execute(out, p.Kind.String(), w.view(p))

@@ -29,6 +29,17 @@ type cachedBlock struct {
 // highlightCache maps highlightKey(lang, code) to *cachedBlock.
 var highlightCache sync.Map
 
+// cachedBytes is the size of the cached HTML. Past maxCachedBytes new
+// blocks are not kept, unless a disk cache wants them all: a big site's
+// blocks are mostly unique, and holding them would defeat streaming.
+var (
+	cachedBytes    atomic.Int64
+	maxCachedBytes atomic.Int64
+	keepAllBlocks  atomic.Bool
+)
+
+func init() { maxCachedBytes.Store(32 << 20) }
+
 // useHighlightCache is turned off only by the test that checks the cache
 // changes nothing.
 var useHighlightCache atomic.Bool
@@ -50,8 +61,13 @@ func highlight(lang, code string) []byte {
 		return b.html
 	}
 	b := &cachedBlock{html: highlightUncached(lang, code)}
+	if !keepAllBlocks.Load() && cachedBytes.Load() > maxCachedBytes.Load() {
+		return b.html
+	}
 	b.used.Store(true)
-	highlightCache.Store(key, b)
+	if _, loaded := highlightCache.LoadOrStore(key, b); !loaded {
+		cachedBytes.Add(int64(len(key) + len(b.html)))
+	}
 	return b.html
 }
 
@@ -67,6 +83,7 @@ type diskCache struct {
 // loadHighlightCache fills the memory cache from dir. A missing, unreadable
 // or outdated cache is not an error: the build just highlights afresh.
 func loadHighlightCache(dir string) {
+	keepAllBlocks.Store(true)
 	data, err := os.ReadFile(filepath.Join(dir, cacheFile))
 	if err != nil {
 		return
@@ -76,7 +93,9 @@ func loadHighlightCache(dir string) {
 		return
 	}
 	for k, v := range c.Blocks {
-		highlightCache.LoadOrStore(k, &cachedBlock{html: v})
+		if _, loaded := highlightCache.LoadOrStore(k, &cachedBlock{html: v}); !loaded {
+			cachedBytes.Add(int64(len(k) + len(v)))
+		}
 	}
 }
 
@@ -108,3 +127,10 @@ func saveHighlightCache(dir string) error {
 	return nil
 }
 
+
+// resetHighlightCache empties the memory cache, as a new process starts.
+func resetHighlightCache() {
+	highlightCache.Clear()
+	cachedBytes.Store(0)
+	keepAllBlocks.Store(false)
+}

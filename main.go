@@ -24,6 +24,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 )
 
@@ -51,6 +52,11 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// buildMemoryLimit is the soft memory limit of a build (GOMEMLIMIT
+// overrides it). Builds stream pages to disk, so even 10,000 pages need
+// less; the limit only trims garbage.
+const buildMemoryLimit = 200 << 20
 
 // errUsage means the command line was wrong; usage was printed already.
 var errUsage = errors.New("usage")
@@ -185,6 +191,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base,
 		Offline: *offline, Zip: *zipPath, HashAssets: true, CacheDir: *cacheDir}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit: the collector works harder as the heap nears it
+		// rather than letting a big build's garbage double its footprint.
+		debug.SetMemoryLimit(buildMemoryLimit)
+	}
 	res, err := Build(ctx, cfg)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 )
 
 // searchDoc is one page in the search index, as a JSON array to keep the
@@ -35,7 +36,7 @@ func searchIndex(site *Site, lk *linker) ([]byte, error) {
 		path := lk.rel("/", p.URL)
 		docs = append(docs, searchDoc{
 			path, p.Code, title, strings.Join(p.Former, " · "), strings.Join(aliasWords(p.Aliases), " · "),
-			p.Summary, strings.Join(heads, " · "), p.Text,
+			p.Summary, strings.Join(heads, " · "), searchWords(p.Text),
 		})
 	}
 	var buf bytes.Buffer
@@ -48,6 +49,34 @@ func searchIndex(site *Site, lk *linker) ([]byte, error) {
 	buf.Truncate(buf.Len() - 1) // Encode's newline
 	buf.WriteString(";\n")
 	return buf.Bytes(), nil
+}
+
+// searchWords returns the distinct words of text, lower-cased, in order of
+// first use. The index needs each word of a body once: MiniSearch splits
+// on the same separators (white space and punctuation), and the phrase
+// fields, not body repetitions, carry the ranking. It keeps the index of
+// the shipped site small and that of a 10,000-page site loadable.
+func searchWords(text string) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(text, isSeparator) {
+		w = strings.ToLower(w)
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+// isSeparator reports whether r separates words for search: anything but
+// letters, digits and marks.
+func isSeparator(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
 }
 
 // aliasWords turns alias slugs into words ("not-found" → "not found"), so
