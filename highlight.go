@@ -127,7 +127,6 @@ func saveHighlightCache(dir string) error {
 	return nil
 }
 
-
 // resetHighlightCache empties the memory cache, as a new process starts.
 func resetHighlightCache() {
 	highlightCache.Clear()
