@@ -11,9 +11,9 @@ import (
 )
 
 // searchDoc is one page in the search index, as a JSON array to keep the
-// file small: [path, code, title, former, aliases, summary, headings, body].
-// static/search.js reads it in this order.
-type searchDoc [8]any
+// file small: [path, code, title, former, aliases, summary, headings, body,
+// status]. static/search.js reads it in this order.
+type searchDoc [9]any
 
 // searchIndex returns the search index as a script that sets
 // window.statusdocsIndex. A script, not JSON, because browsers refuse
@@ -36,7 +36,7 @@ func searchIndex(site *Site, lk *linker) ([]byte, error) {
 		path := lk.rel("/", p.URL)
 		docs = append(docs, searchDoc{
 			path, p.Code, title, strings.Join(p.Former, " · "), strings.Join(aliasWords(p.Aliases), " · "),
-			p.Summary, strings.Join(heads, " · "), searchWords(p.Text),
+			p.Summary, strings.Join(heads, " · "), searchWords(p.Text), p.Status,
 		})
 	}
 	var buf bytes.Buffer

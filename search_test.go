@@ -52,8 +52,8 @@ func TestSearchIndex(t *testing.T) {
 	docs, size := readIndex(t, cfg.Out)
 	byPath := map[string][]any{}
 	for _, d := range docs {
-		if len(d) != 8 {
-			t.Fatalf("doc has %d fields, want 8: %v", len(d), d)
+		if len(d) != 9 {
+			t.Fatalf("doc has %d fields, want 9: %v", len(d), d)
 		}
 		byPath[d[0].(string)] = d
 	}
@@ -63,7 +63,7 @@ func TestSearchIndex(t *testing.T) {
 			t.Errorf("code %d is not in the index", p.Code)
 			continue
 		}
-		if int(d[1].(float64)) != p.Code || d[2] != p.Title || d[5] != p.Summary {
+		if int(d[1].(float64)) != p.Code || d[2] != p.Title || d[5] != p.Summary || d[8] != p.Status {
 			t.Errorf("index entry %v does not match page %d %q", d[:3], p.Code, p.Title)
 		}
 		for _, f := range p.Former {
@@ -295,6 +295,10 @@ func TestSearchXSS(t *testing.T) {
 	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#search-results .phrase").textContent`))
 	if err != nil || text != "Legal <img src=x onerror=alert(1)>" {
 		t.Errorf("result title = %q, %v", text, err)
+	}
+	badge, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("#search-results li .badge-unofficial") || {}).textContent || ""`))
+	if badge != "unofficial" {
+		t.Errorf("unofficial result badge = %q, want unofficial", badge)
 	}
 	imgs, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#search-results img, #search-results b").length`))
 	if imgs != 0 {

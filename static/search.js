@@ -45,7 +45,7 @@
       var raw = window.statusdocsIndex || [];
       var docs = raw.map(function (d, i) {
         return { id: i, path: d[0], code: d[1] ? String(d[1]) : "", title: d[2], former: d[3],
-          aliases: d[4], summary: d[5], headings: d[6], body: d[7] };
+          aliases: d[4], summary: d[5], headings: d[6], body: d[7], status: d[8] || "" };
       });
       var ms = new window.MiniSearch({
         fields: ["code", "title", "former", "aliases", "summary", "headings", "body"],
@@ -139,6 +139,14 @@
     t.className = "phrase";
     mark(t, r.doc.title, r.terms);
     head.appendChild(t);
+    if (r.doc.status && r.doc.status !== "standard") {
+      // Never let an unofficial or obsolete code pass for a standard one.
+      var badge = document.createElement("span");
+      badge.className = "badge badge-" + r.doc.status;
+      badge.textContent = r.doc.status;
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(badge);
+    }
     a.appendChild(head);
     var s = document.createElement("span");
     s.className = "result-summary";
