@@ -11,7 +11,6 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -87,6 +87,7 @@ func loadPages(ctx context.Context, cfg *Config, lk *linker, full bool) (*Site, 
 	}
 	pages := make([]*Page, len(names))
 	sums := make([][32]byte, len(names))
+	var kept atomic.Int64
 	errs := make([]error, len(names))
 	parallel(ctx, len(names), ioWorkers, func(i int) {
 		name := names[i]
@@ -99,8 +100,8 @@ func loadPages(ctx context.Context, cfg *Config, lk *linker, full bool) (*Site, 
 		sums[i] = sha256.Sum256(src)
 		if full {
 			pages[i], errs[i] = loadPage(name, display, src, lk)
-		} else {
-			pages[i], errs[i] = loadMeta(name, display, src)
+		} else if pages[i], errs[i] = loadMeta(name, display, src); errs[i] == nil && kept.Add(int64(len(src))) <= keepSourceBytes {
+			pages[i].src = src // saves reading it again to render
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -122,6 +123,11 @@ func loadPages(ctx context.Context, cfg *Config, lk *linker, full bool) (*Site, 
 	h.Sum(site.sourceHash[:0])
 	return site, nil
 }
+
+// keepSourceBytes is how much Markdown source a build keeps in memory
+// between reading front matter and rendering; past it, sources are read
+// again when their page is written.
+const keepSourceBytes = 32 << 20
 
 // generatedAssets are the files the build writes besides static/.
 var generatedAssets = []string{"chroma.css", "search-index.js"}
@@ -257,46 +263,44 @@ type writer struct {
 // writeAll writes every page, the not-found page, alias redirects, the
 // assets and the files for hosts and machines (sitemap, API, error pages).
 func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
+	// Every file but the search index is independent of the others: write
+	// them all in parallel, pages first (they are the long jobs). Creating
+	// files is mostly waiting on the kernel, which parallel writers hide.
+	var jobs []func() error
 	pages := w.site.Pages()
-	errs := make([]error, len(pages))
-	parallel(ctx, len(pages), ioWorkers, func(i int) {
-		errs[i] = w.writePage(pages[i])
-	})
+	for _, p := range pages {
+		jobs = append(jobs, func() error { return w.writePage(p) })
+	}
+	for _, a := range w.site.Aliases {
+		jobs = append(jobs, func() error { return w.writeAlias(a) })
+	}
+	for _, p := range w.site.Codes {
+		jobs = append(jobs, func() error { return w.writeAPICode(p) })
+		if p.Class >= 4 {
+			jobs = append(jobs, func() error { return w.writeErrorPage(p) })
+		}
+	}
+	for name, data := range assets.files {
+		jobs = append(jobs, func() error { return w.writeFile(strings.TrimPrefix(w.lk.asset("/"+name), "/"), data) })
+	}
+	jobs = append(jobs, w.writeNotFound, w.writeSearchPage, w.writeSitemap, w.writeRobots, w.writeOpenSearch, w.writeAPIList,
+		func() error {
+			return w.writeFile(buildMarker, []byte("This folder is written by statusdocs; a build replaces it whole.\n"))
+		})
+	errs := make([]error, len(jobs))
+	parallel(ctx, len(jobs), ioWorkers, func(i int) { errs[i] = jobs[i]() })
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	if err := w.site.checkMarkdownLinks(pages, w.site.static); err != nil {
 		return err
 	}
+	// The index is made from the pages' text, known once they are written.
 	idx, err := searchIndex(w.site, w.lk)
 	if err != nil {
 		return err
 	}
 	if err := w.writeFile(strings.TrimPrefix(w.lk.asset("/search-index.js"), "/"), idx); err != nil {
-		return err
-	}
-	if err := w.writeNotFound(); err != nil {
-		return err
-	}
-	if err := w.writeSearchPage(); err != nil {
-		return err
-	}
-	for _, a := range w.site.Aliases {
-		if err := w.writeAlias(a); err != nil {
-			return err
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(assets.files)) {
-		if err := w.writeFile(strings.TrimPrefix(w.lk.asset("/"+name), "/"), assets.files[name]); err != nil {
-			return err
-		}
-	}
-	for _, write := range []func() error{w.writeSitemap, w.writeRobots, w.writeOpenSearch, w.writeAPI, w.writeErrorPages} {
-		if err := write(); err != nil {
-			return err
-		}
-	}
-	if err := w.writeFile(buildMarker, []byte("This folder is written by statusdocs; a build replaces it whole.\n")); err != nil {
 		return err
 	}
 	return ctx.Err()
@@ -316,10 +320,14 @@ func (w *writer) view(p *Page) *View {
 // pages being written are in memory.
 func (w *writer) writePage(p *Page) error {
 	if p.Body == nil {
-		src, err := fs.ReadFile(w.src.FS, p.name)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p.File, err)
+		src := p.src
+		if src == nil {
+			var err error
+			if src, err = fs.ReadFile(w.src.FS, p.name); err != nil {
+				return fmt.Errorf("%s: %w", p.File, err)
+			}
 		}
+		p.src = nil
 		if err := renderBody(p, src, w.lk); err != nil {
 			return err
 		}

@@ -85,6 +85,7 @@ var languages = []struct{ key, label string }{
 type Page struct {
 	Kind    Kind
 	name    string // path inside the content folder, e.g. "4xx/404.md"
+	src     []byte // the file, kept until the body is rendered, or nil
 	File    string // path for messages, e.g. "content/4xx/404.md"
 	URL     string // site-absolute, e.g. "/404/"
 	Code    int    // code pages only

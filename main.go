@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 )
 
@@ -39,7 +40,16 @@ func main() {
 	log.SetFlags(0)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if path := os.Getenv("STATUSDOCS_CPUPROFILE"); path != "" {
+		// Profiles the whole process, start-up included, which benchmarks
+		// inside one test process cannot show.
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	pprof.StopCPUProfile()
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
 	}
@@ -192,8 +202,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base,
 		Offline: *offline, Zip: *zipPath, HashAssets: true, CacheDir: *cacheDir}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		// A soft limit: the collector works harder as the heap nears it
-		// rather than letting a big build's garbage double its footprint.
+		// A soft limit: near it the collector works harder rather than
+		// letting a big build's garbage double its footprint. (A higher
+		// GOGC was measured slower: fresh memory costs page faults.)
 		debug.SetMemoryLimit(buildMemoryLimit)
 	}
 	res, err := Build(ctx, cfg)

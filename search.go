@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -57,9 +58,11 @@ func searchIndex(site *Site, lk *linker) ([]byte, error) {
 // fields, not body repetitions, carry the ranking. It keeps the index of
 // the shipped site small and that of a 10,000-page site loadable.
 func searchWords(text string) string {
-	seen := map[string]bool{}
+	seen := seenPool.Get().(map[string]bool)
+	defer func() { clear(seen); seenPool.Put(seen) }()
 	var b strings.Builder
-	for _, w := range strings.FieldsFunc(text, isSeparator) {
+	b.Grow(len(text) / 2)
+	for w := range strings.FieldsFuncSeq(text, isSeparator) {
 		w = strings.ToLower(w)
 		if seen[w] {
 			continue
@@ -72,6 +75,8 @@ func searchWords(text string) string {
 	}
 	return b.String()
 }
+
+var seenPool = sync.Pool{New: func() any { return map[string]bool{} }}
 
 // isSeparator reports whether r separates words for search: anything but
 // letters, digits and marks.
