@@ -22,6 +22,7 @@ type searchDoc [9]any
 // folder on disk too. Paths are relative to the site root.
 func searchIndex(site *Site, lk *linker) ([]byte, error) {
 	var docs []searchDoc
+	var bodies [][]string
 	for _, p := range site.Pages() {
 		if p.Kind == KindHome {
 			continue
@@ -37,8 +38,19 @@ func searchIndex(site *Site, lk *linker) ([]byte, error) {
 		path := lk.rel("/", p.URL)
 		docs = append(docs, searchDoc{
 			path, p.Code, title, strings.Join(p.Former, " · "), strings.Join(aliasWords(p.Aliases), " · "),
-			p.Summary, strings.Join(heads, " · "), searchWords(p.Text), p.Status,
+			p.Summary, strings.Join(heads, " · "), "", p.Status,
 		})
+		bodies = append(bodies, strings.Fields(searchWords(p.Text)))
+	}
+	common := commonWords(bodies)
+	for i, words := range bodies {
+		kept := words[:0]
+		for _, w := range words {
+			if !common[w] {
+				kept = append(kept, w)
+			}
+		}
+		docs[i][7] = strings.Join(kept, " ")
 	}
 	var buf bytes.Buffer
 	buf.WriteString("window.statusdocsIndex=")
@@ -50,6 +62,30 @@ func searchIndex(site *Site, lk *linker) ([]byte, error) {
 	buf.Truncate(buf.Len() - 1) // Encode's newline
 	buf.WriteString(";\n")
 	return buf.Bytes(), nil
+}
+
+// commonWords returns the body words found in more than half of the bodies
+// (once there are enough pages to tell). Such a word says nothing about
+// which page is wanted, yet a query holding it would score most of the
+// site: leaving it out of bodies keeps queries fast on big sites and the
+// index small. Titles, summaries and headings keep every word.
+func commonWords(bodies [][]string) map[string]bool {
+	common := map[string]bool{}
+	if len(bodies) < 20 {
+		return common
+	}
+	df := map[string]int{}
+	for _, words := range bodies {
+		for _, w := range words { // distinct already
+			df[w]++
+		}
+	}
+	for w, n := range df {
+		if n*2 > len(bodies) {
+			common[w] = true
+		}
+	}
+	return common
 }
 
 // searchWords returns the distinct words of text, lower-cased, in order of
