@@ -123,7 +123,94 @@ func BenchmarkBuild(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				os.RemoveAll(cfg.Out)
-				highlightCache.Clear()
+				resetHighlightCache()
+				b.StartTimer()
+				res, err := Build(context.Background(), cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				pages = res.Pages
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N)/float64(pages), "ms/page")
+		})
+	}
+}
+
+// TestOptimisedPathIdentical builds the shipped site and a synthetic one
+// twice: the normal way (bodies rendered while writing, highlight cache
+// on, warmed by a disk cache) and the straightforward way (every body
+// rendered first, no cache). The outputs must be byte-identical. It
+// toggles the process-wide cache, so it does not run in parallel.
+func TestOptimisedPathIdentical(t *testing.T) {
+	for _, name := range []string{"shipped", "synthetic"} {
+		t.Run(name, func(t *testing.T) {
+			cache := t.TempDir()
+			optimised := func() map[string]string {
+				cfg := shippedConfig(t)
+				if name == "synthetic" {
+					cfg.Content = Source{FS: syntheticContent(50), Name: "content"}
+				}
+				cfg.HashAssets, cfg.CacheDir = true, cache
+				mustBuild(t, cfg)
+				return readTree(t, cfg.Out)
+			}
+			optimised() // fills the disk cache
+			resetHighlightCache()
+			fast := optimised() // highlights come from the disk cache
+
+			useHighlightCache.Store(false)
+			defer useHighlightCache.Store(true)
+			plain := shippedConfig(t)
+			if name == "synthetic" {
+				plain.Content = Source{FS: syntheticContent(50), Name: "content"}
+			}
+			plain.HashAssets, plain.NoStream = true, true
+			mustBuild(t, plain)
+			slow := readTree(t, plain.Out)
+			if len(fast) != len(slow) {
+				t.Fatalf("optimised build wrote %d files, straightforward %d", len(fast), len(slow))
+			}
+			for f, data := range slow {
+				if fast[f] != data {
+					t.Errorf("%s differs between optimised and straightforward builds", f)
+				}
+			}
+			if n := countFiles(cache); n != 1 {
+				t.Errorf("cache folder holds %d files, want 1", n)
+			}
+		})
+	}
+}
+
+func countFiles(dir string) int {
+	entries, _ := os.ReadDir(dir)
+	return len(entries)
+}
+
+// BenchmarkHighlightCache builds 2,000 synthetic pages cold (no cache) and
+// warm (every block in the disk cache from an earlier build).
+func BenchmarkHighlightCache(b *testing.B) {
+	for _, warm := range []bool{false, true} {
+		name := "cold"
+		if warm {
+			name = "warm"
+		}
+		b.Run(name, func(b *testing.B) {
+			cfg := shippedConfig(b)
+			cfg.Content = Source{FS: syntheticContent(2000), Name: "content"}
+			cfg.HashAssets = true
+			if warm {
+				cfg.CacheDir = b.TempDir()
+				resetHighlightCache()
+				if _, err := Build(context.Background(), cfg); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var pages int
+			for b.Loop() {
+				b.StopTimer()
+				os.RemoveAll(cfg.Out)
+				resetHighlightCache()
 				b.StartTimer()
 				res, err := Build(context.Background(), cfg)
 				if err != nil {

@@ -11,7 +11,6 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +42,8 @@ type Config struct {
 	Offline bool   // links end in index.html, for reading from disk
 
 	HashAssets bool   // name CSS and JS by content hash (builds; not serve)
+	NoStream   bool   // render every body before writing any page (the straightforward path, for tests)
+	CacheDir   string // keep highlighted code blocks here between builds, or ""
 	Zip        string // also pack the output into this zip file
 
 	cache *pageCache // dev server: pages kept between rebuilds (rebuild.go)
@@ -54,13 +56,25 @@ type Result struct {
 	Elapsed time.Duration
 }
 
-// loadSite loads and links every content file of cfg, with static file
-// names known so links to them can be checked. Every broken file is
-// reported, not just the first.
+// loadSite loads and links every content file of cfg, bodies rendered,
+// with static file names known so links to them can be checked. Every
+// broken file is reported, not just the first.
 func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]bool, error) {
+	site, err := loadPages(ctx, cfg, lk, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return site, site.static, nil
+}
+
+// loadPages loads every content file of cfg and links them into a site.
+// With full, bodies are rendered too; without, only front matter is read
+// and the writer renders each body as it writes the page, so a big site is
+// never held in memory whole.
+func loadPages(ctx context.Context, cfg *Config, lk *linker, full bool) (*Site, error) {
 	static, err := listFiles(cfg.Static.FS)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", cfg.Static.Name, err)
+		return nil, fmt.Errorf("%s: %w", cfg.Static.Name, err)
 	}
 	staticSet := map[string]bool{}
 	for _, f := range static {
@@ -71,11 +85,13 @@ func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]b
 	}
 	names, err := listContent(cfg.Content.FS)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", cfg.Content.Name, err)
+		return nil, fmt.Errorf("%s: %w", cfg.Content.Name, err)
 	}
 	pages := make([]*Page, len(names))
+	sums := make([][32]byte, len(names))
+	var kept atomic.Int64
 	errs := make([]error, len(names))
-	parallel(ctx, len(names), 1, func(i int) {
+	parallel(ctx, len(names), ioWorkers, func(i int) {
 		name := names[i]
 		display := cfg.Content.Name + "/" + name
 		src, err := fs.ReadFile(cfg.Content.FS, name)
@@ -83,17 +99,37 @@ func loadSite(ctx context.Context, cfg *Config, lk *linker) (*Site, map[string]b
 			errs[i] = fmt.Errorf("%s: %w", display, err)
 			return
 		}
-		pages[i], errs[i] = cfg.load(name, display, src, lk)
+		sums[i] = sha256.Sum256(src)
+		if full {
+			pages[i], errs[i] = cfg.load(name, display, src, sums[i], lk)
+		} else if pages[i], errs[i] = loadMeta(name, display, src); errs[i] == nil && kept.Add(int64(len(src))) <= keepSourceBytes {
+			pages[i].src = src // saves reading it again to render
+		}
 	})
 	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	site, err := link(pages, staticSet)
-	return site, staticSet, err
+	if err != nil {
+		return nil, err
+	}
+	site.static = staticSet
+	h := sha256.New()
+	fmt.Fprintf(h, "offline=%v\n", lk.offline)
+	for i, name := range names {
+		fmt.Fprintf(h, "%s\n%x\n", name, sums[i])
+	}
+	h.Sum(site.sourceHash[:0])
+	return site, nil
 }
+
+// keepSourceBytes is how much Markdown source a build keeps in memory
+// between reading front matter and rendering; past it, sources are read
+// again when their page is written.
+const keepSourceBytes = 32 << 20
 
 // generatedAssets are the files the build writes besides static/.
 var generatedAssets = []string{"chroma.css", "search-index.js"}
@@ -111,17 +147,23 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.CacheDir != "" {
+		loadHighlightCache(cfg.CacheDir)
+	}
 	lk := &linker{offline: cfg.Offline, baseURL: cfg.BaseURL}
-	site, _, err := loadSite(ctx, cfg, lk)
+	site, err := loadPages(ctx, cfg, lk, cfg.NoStream)
 	if err != nil {
 		return nil, err
 	}
-	assets, err := collectAssets(cfg, site, lk)
+	assets, err := collectAssets(cfg)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.HashAssets {
 		lk.assets = assets.hashNames()
+		// The search index is written after the pages, from their text, but
+		// pages name it first: its name carries a hash of all the content.
+		lk.assets["/search-index.js"] = "/search-index." + hex.EncodeToString(site.sourceHash[:4]) + ".js"
 	}
 	parent := filepath.Dir(cfg.Out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -132,7 +174,7 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) // a no-op once swapped in
-	w := &writer{out: newDirOutput(tmp), lay: lay, site: site, lk: lk, cfg: cfg, links: newLinkIndex()}
+	w := &writer{out: newDirOutput(tmp), lay: lay, site: site, lk: lk, cfg: cfg, links: newLinkIndex(), src: cfg.Content}
 	if err := w.writeAll(ctx, assets); err != nil {
 		return nil, err
 	}
@@ -143,6 +185,11 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Pages: len(site.Pages()), Static: assets.static, Elapsed: time.Since(start)}
+	if cfg.CacheDir != "" {
+		if err := saveHighlightCache(cfg.CacheDir); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Zip != "" {
 		if err := writeZip(cfg.Out, cfg.Zip); err != nil {
 			return nil, err
@@ -159,10 +206,10 @@ type assetSet struct {
 	static int
 }
 
-// collectAssets reads static/ and generates the stylesheet for highlighting
-// (and, in other files, the search index), before any page is written, so
-// pages can refer to them by content-hashed names.
-func collectAssets(cfg *Config, site *Site, lk *linker) (*assetSet, error) {
+// collectAssets reads static/ and generates the stylesheet for
+// highlighting before any page is written, so pages can refer to them by
+// content-hashed names.
+func collectAssets(cfg *Config) (*assetSet, error) {
 	a := &assetSet{files: map[string][]byte{}}
 	names, err := listFiles(cfg.Static.FS)
 	if err != nil {
@@ -181,11 +228,6 @@ func collectAssets(cfg *Config, site *Site, lk *linker) (*assetSet, error) {
 		return nil, err
 	}
 	a.files["chroma.css"] = css
-	idx, err := searchIndex(site, lk)
-	if err != nil {
-		return nil, err
-	}
-	a.files["search-index.js"] = idx
 	return a, nil
 }
 
@@ -217,41 +259,50 @@ type writer struct {
 	dev  string // reload script for the dev server
 
 	links *linkIndex // collects links and anchors for checking, or nil
+	src   Source     // content, for pages loaded without their bodies
 }
 
 // writeAll writes every page, the not-found page, alias redirects, the
 // assets and the files for hosts and machines (sitemap, API, error pages).
 func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
+	// Every file but the search index is independent of the others: write
+	// them all in parallel, pages first (they are the long jobs). Creating
+	// files is mostly waiting on the kernel, which parallel writers hide.
+	var jobs []func() error
 	pages := w.site.Pages()
-	errs := make([]error, len(pages))
-	parallel(ctx, len(pages), ioWorkers, func(i int) {
-		errs[i] = w.writePage(pages[i])
-	})
+	for _, p := range pages {
+		jobs = append(jobs, func() error { return w.writePage(p) })
+	}
+	for _, a := range w.site.Aliases {
+		jobs = append(jobs, func() error { return w.writeAlias(a) })
+	}
+	for _, p := range w.site.Codes {
+		jobs = append(jobs, func() error { return w.writeAPICode(p) })
+		if p.Class >= 4 {
+			jobs = append(jobs, func() error { return w.writeErrorPage(p) })
+		}
+	}
+	for name, data := range assets.files {
+		jobs = append(jobs, func() error { return w.writeFile(strings.TrimPrefix(w.lk.asset("/"+name), "/"), data) })
+	}
+	jobs = append(jobs, w.writeNotFound, w.writeSearchPage, w.writeSitemap, w.writeRobots, w.writeOpenSearch, w.writeAPIList,
+		func() error {
+			return w.writeFile(buildMarker, []byte("This folder is written by statusdocs; a build replaces it whole.\n"))
+		})
+	errs := make([]error, len(jobs))
+	parallel(ctx, len(jobs), ioWorkers, func(i int) { errs[i] = jobs[i]() })
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if err := w.writeNotFound(); err != nil {
+	if err := w.site.checkMarkdownLinks(pages, w.site.static); err != nil {
 		return err
 	}
-	if err := w.writeSearchPage(); err != nil {
+	// The index is made from the pages' text, known once they are written.
+	idx, err := searchIndex(w.site, w.lk)
+	if err != nil {
 		return err
 	}
-	for _, a := range w.site.Aliases {
-		if err := w.writeAlias(a); err != nil {
-			return err
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(assets.files)) {
-		if err := w.writeFile(strings.TrimPrefix(w.lk.asset("/"+name), "/"), assets.files[name]); err != nil {
-			return err
-		}
-	}
-	for _, write := range []func() error{w.writeSitemap, w.writeRobots, w.writeOpenSearch, w.writeAPI, w.writeErrorPages} {
-		if err := write(); err != nil {
-			return err
-		}
-	}
-	if err := w.writeFile(buildMarker, []byte("This folder is written by statusdocs; a build replaces it whole.\n")); err != nil {
+	if err := w.writeFile(strings.TrimPrefix(w.lk.asset("/search-index.js"), "/"), idx); err != nil {
 		return err
 	}
 	return ctx.Err()
@@ -266,7 +317,24 @@ func (w *writer) view(p *Page) *View {
 	return &View{Site: w.site, Page: p, lk: w.lk, from: p.URL, dev: w.dev}
 }
 
+// writePage renders one page with its layout and writes it. A page loaded
+// without its body has it rendered here and dropped after, so only the
+// pages being written are in memory.
 func (w *writer) writePage(p *Page) error {
+	if p.Body == nil {
+		src := p.src
+		if src == nil {
+			var err error
+			if src, err = fs.ReadFile(w.src.FS, p.name); err != nil {
+				return fmt.Errorf("%s: %w", p.File, err)
+			}
+		}
+		p.src = nil
+		if err := renderBody(p, src, w.lk); err != nil {
+			return err
+		}
+		defer func() { p.Body, p.Text = nil, searchWords(p.Text) }()
+	}
 	return w.create(outPath(p.URL), func(out io.Writer) error {
 		return w.lay.execute(out, p.Kind.String(), w.view(p))
 	})
@@ -470,6 +538,11 @@ func checkOut(cfg *Config) error {
 	if home, err := os.UserHomeDir(); err == nil {
 		if home, err = realAbs(home); err == nil && home == out {
 			return refuse("it is your home folder")
+		}
+	}
+	if cfg.CacheDir != "" {
+		if cache, err := realAbs(cfg.CacheDir); err == nil && (within(cache, out) || within(out, cache)) {
+			return refuse("it overlaps the -cache folder")
 		}
 	}
 	for _, src := range []Source{cfg.Content, cfg.Layouts, cfg.Static} {

@@ -84,6 +84,8 @@ var languages = []struct{ key, label string }{
 // Page is one content file, loaded and with its Markdown body rendered.
 type Page struct {
 	Kind    Kind
+	name    string // path inside the content folder, e.g. "4xx/404.md"
+	src     []byte // the file, kept until the body is rendered, or nil
 	File    string // path for messages, e.g. "content/4xx/404.md"
 	URL     string // site-absolute, e.g. "/404/"
 	Code    int    // code pages only
@@ -149,6 +151,9 @@ type Site struct {
 
 	byURL  map[string]*Page
 	byCode map[int]*Page
+
+	static     map[string]bool // static and generated file names, for link checks
+	sourceHash [32]byte        // of every content file, names the search index
 }
 
 // Alias is a redirect from an extra slug to a page.
@@ -460,6 +465,17 @@ func link(pages []*Page, static map[string]bool) (*Site, error) {
 			p.Related = append(p.Related, rp)
 		}
 	}
+	if err := s.checkMarkdownLinks(pages, static); err != nil {
+		errs = append(errs, err)
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return s, errors.Join(errs...)
+}
+
+// checkMarkdownLinks reports each site-absolute link in the Markdown of
+// pages that names no page, alias or static file, with file and line.
+func (s *Site) checkMarkdownLinks(pages []*Page, static map[string]bool) error {
+	var errs []error
 	for _, p := range pages {
 		for _, l := range p.links {
 			if !s.exists(l.target, static) {
@@ -468,7 +484,7 @@ func link(pages []*Page, static map[string]bool) (*Site, error) {
 		}
 	}
 	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
-	return s, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // exists reports whether a site-absolute link target (fragment ignored)

@@ -92,19 +92,20 @@ func (w *writer) apiCode(p *Page, full bool) APICode {
 	return c
 }
 
-// writeAPI writes api/codes.json (every code) and api/<code>.json (one
-// each), generated from the same content as the pages.
-func (w *writer) writeAPI() error {
+// writeAPIList writes api/codes.json, every code; writeAPICode writes
+// api/<code>.json. Both come from the same content as the pages.
+func (w *writer) writeAPIList() error {
 	list := struct {
 		Codes []APICode `json:"codes"`
 	}{Codes: []APICode{}}
 	for _, p := range w.site.Codes {
 		list.Codes = append(list.Codes, w.apiCode(p, false))
-		if err := w.writeJSON("api/"+strconv.Itoa(p.Code)+".json", w.apiCode(p, true)); err != nil {
-			return err
-		}
 	}
 	return w.writeJSON("api/codes.json", list)
+}
+
+func (w *writer) writeAPICode(p *Page) error {
+	return w.writeJSON("api/"+strconv.Itoa(p.Code)+".json", w.apiCode(p, true))
 }
 
 func (w *writer) writeJSON(name string, v any) error {
@@ -148,35 +149,26 @@ var visitorAdvice = map[int]string{
 	504: "A server behind this site took too long to answer. Wait a moment and reload the page.",
 }
 
-// writeErrorPages writes errors/<code>.html for every 4xx and 5xx code: a
+// writeErrorPage writes errors/<code>.html for a 4xx or 5xx code: a
 // standalone page a web server can serve for its own errors, with its CSS
 // inline and no other request.
-func (w *writer) writeErrorPages() error {
-	for _, p := range w.site.Codes {
-		if p.Class < 4 {
-			continue
-		}
-		advice := visitorAdvice[p.Code]
-		if advice == "" {
-			advice = visitorAdvice[p.Class]
-		}
-		ref := w.lk.abs(p.URL)
-		if ref == "" {
-			ref = w.lk.rel("/errors/", p.URL)
-		}
-		data := &ErrorPage{Page: p, Site: w.site.Home.Title, Advice: advice, Ref: ref}
-		name := "errors/" + strconv.Itoa(p.Code) + ".html"
-		err := w.create(name, func(out io.Writer) error {
-			if err := w.lay.errorPage.Execute(out, data); err != nil {
-				return fmt.Errorf("%v (rendering %s)", tidyTemplateError(err), name)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+func (w *writer) writeErrorPage(p *Page) error {
+	advice := visitorAdvice[p.Code]
+	if advice == "" {
+		advice = visitorAdvice[p.Class]
 	}
-	return nil
+	ref := w.lk.abs(p.URL)
+	if ref == "" {
+		ref = w.lk.rel("/errors/", p.URL)
+	}
+	data := &ErrorPage{Page: p, Site: w.site.Home.Title, Advice: advice, Ref: ref}
+	name := "errors/" + strconv.Itoa(p.Code) + ".html"
+	return w.create(name, func(out io.Writer) error {
+		if err := w.lay.errorPage.Execute(out, data); err != nil {
+			return fmt.Errorf("%v (rendering %s)", tidyTemplateError(err), name)
+		}
+		return nil
+	})
 }
 
 // writeZip packs the folder dir into the zip file at zipPath, under a top

@@ -20,6 +20,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"golang.org/x/net/html"
 )
 
@@ -403,5 +404,71 @@ http {
 	}
 	if code, body := get("/404/"); code != 200 || !strings.Contains(body, "Not Found") {
 		t.Errorf("GET /404/ = %d", code)
+	}
+}
+
+// TestOfflineBrowser opens the offline build from file:// in Chromium,
+// follows links from home to a class page to a code page and back home,
+// checks the styles applied, and runs a search there.
+func TestOfflineBrowser(t *testing.T) {
+	ctx := newTab(t)
+	cfg := shippedConfig(t)
+	cfg.Offline, cfg.HashAssets = true, true
+	mustBuild(t, cfg)
+	home := "file://" + filepath.Join(cfg.Out, "index.html")
+	if err := chromedp.Do(ctx, chromedp.Navigate(home)); err != nil {
+		t.Fatal(err)
+	}
+	click := func(sel, wantSuffix string) {
+		t.Helper()
+		from, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+		if err := chromedp.Do(ctx, chromedp.Click(sel, chromedp.NodeVisible)); err != nil {
+			t.Fatalf("click %s: %v", sel, err)
+		}
+		if got := waitPath(ctx, from); !strings.HasSuffix(got, wantSuffix) {
+			t.Fatalf("after clicking %s at %s: at %q, want …%s", sel, from, got, wantSuffix)
+		}
+	}
+	click(`.class-nav a[href="4xx/index.html"]`, "/4xx/index.html")
+	click(`table.codes a[href="../404/index.html"]`, "/404/index.html")
+	// The page is styled: the stylesheet loaded from disk.
+	border, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector(".site-header")).borderBottomStyle`))
+	if err != nil || border != "solid" {
+		t.Errorf("header border is %q (%v): style.css did not load from disk", border, err)
+	}
+	click(`.breadcrumbs a[href="../index.html"]`, filepath.Join(cfg.Out, "index.html"))
+	if got := typeQuery(t, ctx, "teapot"); len(got) == 0 || got[0] != "418" {
+		t.Errorf("offline search for teapot: %v", got)
+	}
+}
+
+// TestNoNetworkLoads checks no page, stylesheet or script of the offline
+// build loads anything from the network: no web fonts, no CDNs.
+func TestNoNetworkLoads(t *testing.T) {
+	t.Parallel()
+	cfg := shippedConfig(t)
+	cfg.Offline, cfg.HashAssets = true, true
+	mustBuild(t, cfg)
+	for name, data := range readTree(t, cfg.Out) {
+		switch filepath.Ext(name) {
+		case ".html":
+			doc, err := html.Parse(strings.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range findAll(doc, func(n *html.Node) bool {
+				return n.Data == "script" || n.Data == "img" || n.Data == "iframe" || (n.Data == "link" && attr(n, "rel") != "canonical")
+			}) {
+				for _, key := range []string{"src", "href"} {
+					if v := attr(n, key); strings.Contains(v, "//") {
+						t.Errorf("%s: <%s %s=%q> loads from the network", name, n.Data, key, v)
+					}
+				}
+			}
+		case ".css":
+			if m := regexp.MustCompile(`(?i)(@import|url\()\s*['"]?(https?:)?//`).FindString(data); m != "" {
+				t.Errorf("%s loads from the network: %s", name, m)
+			}
+		}
 	}
 }

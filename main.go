@@ -24,6 +24,8 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 )
 
@@ -38,7 +40,16 @@ func main() {
 	log.SetFlags(0)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if path := os.Getenv("STATUSDOCS_CPUPROFILE"); path != "" {
+		// Profiles the whole process, start-up included, which benchmarks
+		// inside one test process cannot show.
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	pprof.StopCPUProfile()
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
 	}
@@ -51,6 +62,11 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// buildMemoryLimit is the soft memory limit of a build (GOMEMLIMIT
+// overrides it). Builds stream pages to disk, so even 10,000 pages need
+// less; the limit only trims garbage.
+const buildMemoryLimit = 200 << 20
 
 // errUsage means the command line was wrong; usage was printed already.
 var errUsage = errors.New("usage")
@@ -154,6 +170,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	baseURL := fset.String("base-url", "", "absolute `url` the site is served from, e.g. https://example.org/docs/, for canonical links (default: relative links only)")
 	offline := fset.Bool("offline", false, "build for reading from disk (file://): every link names a file, e.g. 404/index.html")
 	zipPath := fset.String("zip", "", "also pack the built site into the zip `file`, e.g. docs.zip")
+	cacheDir := fset.String("cache", "", "keep highlighted code blocks in `dir` between builds, to rebuild faster (off by default)")
+	noCache := fset.Bool("no-cache", false, "highlight every code block afresh, even blocks seen earlier in the same build")
 	fset.Usage = func() {
 		fmt.Fprint(stderr, "usage: statusdocs build [flags]\n\nBuild the site into a folder. The previous output is replaced only when the\nwhole build succeeds.\n\nFlags:\n")
 		fset.PrintDefaults()
@@ -177,7 +195,20 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base, Offline: *offline, Zip: *zipPath, HashAssets: true}
+	if *noCache {
+		if *cacheDir != "" {
+			return fmt.Errorf("-cache and -no-cache contradict each other")
+		}
+		useHighlightCache.Store(false)
+	}
+	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base,
+		Offline: *offline, Zip: *zipPath, HashAssets: true, CacheDir: *cacheDir}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit: near it the collector works harder rather than
+		// letting a big build's garbage double its footprint. (A higher
+		// GOGC was measured slower: fresh memory costs page faults.)
+		debug.SetMemoryLimit(buildMemoryLimit)
+	}
 	res, err := Build(ctx, cfg)
 	if err != nil {
 		return err

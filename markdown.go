@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -47,25 +45,44 @@ var markdown = goldmark.New(
 	),
 )
 
-// loadPage parses one content file: front matter, Markdown body, internal
-// links. The body is rendered with links made relative to the page's URL,
-// so the page can be written without the rest of the site.
+// loadPage parses one content file completely: front matter, Markdown
+// body, internal links. The body is rendered with links made relative to
+// the page's URL, so the page can be written without the rest of the site.
 func loadPage(name, display string, src []byte, lk *linker) (*Page, error) {
+	p, err := loadMeta(name, display, src)
+	if err != nil {
+		return nil, err
+	}
+	if err := renderBody(p, src, lk); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// loadMeta reads what the rest of the site needs to know of a page: its
+// kind, URL and front matter. The body is not parsed, so a build can
+// render bodies later, one page at a time, instead of holding them all.
+func loadMeta(name, display string, src []byte) (*Page, error) {
 	p, err := classify(name, display)
 	if err != nil {
 		return nil, err
 	}
+	p.name = name
 	if err := checkUTF8(src, display); err != nil {
 		return nil, err
 	}
-	pc := parser.NewContext()
-	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
-	data := frontmatter.Get(pc)
-	if data == nil || !bytes.HasPrefix(src, []byte("---")) {
+	if !bytes.HasPrefix(src, []byte("---")) {
 		return nil, fileErrorf(display, 1, `missing front matter (a "---" line, YAML, and a closing "---" line)`)
 	}
-	if err := checkClosed(src); err != nil {
+	head, err := frontMatterBlock(src)
+	if err != nil {
 		return nil, fileErrorf(display, 1, "%v", err)
+	}
+	pc := parser.NewContext()
+	markdown.Parser().Parse(text.NewReader(head), parser.WithContext(pc))
+	data := frontmatter.Get(pc)
+	if data == nil {
+		return nil, fileErrorf(display, 1, `missing front matter (a "---" line, YAML, and a closing "---" line)`)
 	}
 	var fm frontMatter
 	if err := frontMatterError(data.Decode(&fm), display, 1); err != nil {
@@ -74,14 +91,40 @@ func loadPage(name, display string, src []byte, lk *linker) (*Page, error) {
 	if err := checkFrontMatter(p, &fm); err != nil {
 		return nil, err
 	}
+	return p, nil
+}
+
+// renderBody parses and renders a page's Markdown body, collecting its
+// internal links, headings and plain text.
+func renderBody(p *Page, src []byte, lk *linker) error {
+	pc := parser.NewContext()
+	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	p.links, p.Headings = walkBody(doc, src, p.URL, lk)
 	var buf bytes.Buffer
+	buf.Grow(len(src) * 2)
 	if err := markdown.Renderer().Render(&buf, src, doc); err != nil {
-		return nil, fileErrorf(display, 0, "rendering: %v", err)
+		return fileErrorf(p.File, 0, "rendering: %v", err)
 	}
 	p.Body = buf.Bytes()
 	p.Text = plainText(doc, src)
-	return p, nil
+	return nil
+}
+
+// frontMatterBlock returns src up to the end of the line that closes the
+// front matter.
+func frontMatterBlock(src []byte) ([]byte, error) {
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	end := closingDelim(rest)
+	if end < 0 {
+		return nil, fmt.Errorf(`front matter is not closed by a "---" line`)
+	}
+	n := len(first) + 1 + end
+	if nl := bytes.IndexByte(src[n:], '\n'); nl >= 0 {
+		n += nl + 1
+	} else {
+		n = len(src)
+	}
+	return src[:n], nil
 }
 
 // closingDelim returns the offset in rest of the line "---" that closes the
@@ -103,14 +146,6 @@ func closingDelim(rest []byte) int {
 		off += n + 1
 	}
 	return -1
-}
-
-func checkClosed(src []byte) error {
-	_, rest, _ := bytes.Cut(src, []byte("\n"))
-	if closingDelim(rest) < 0 {
-		return fmt.Errorf(`front matter is not closed by a "---" line`)
-	}
-	return nil
 }
 
 // walkBody rewrites the site-absolute links of a page's AST to relative ones
@@ -276,30 +311,6 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, src []byte, node ast.N
 	return ast.WalkSkipChildren, nil
 }
 
-// highlightCache maps language and code to highlighted HTML. Highlighting
-// is deterministic, so a cached block is byte-identical to a fresh one.
-var highlightCache sync.Map
-
-// useHighlightCache can be turned off to check the cache changes nothing.
-var useHighlightCache = true
-
-func highlightKey(lang, code string) string { return lang + "\x00" + code }
-
-// highlight returns the HTML of one code block.
-func highlight(lang, code string) []byte {
-	key := highlightKey(lang, code)
-	if useHighlightCache {
-		if v, ok := highlightCache.Load(key); ok {
-			return v.([]byte)
-		}
-	}
-	out := highlightUncached(lang, code)
-	if useHighlightCache {
-		highlightCache.Store(key, out)
-	}
-	return out
-}
-
 // chromaFormatter writes token spans only; highlight adds the <pre> so
 // every block, highlighted or not, has the same wrapper.
 var chromaFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4), chromahtml.PreventSurroundingPre(true))
@@ -328,7 +339,7 @@ func highlightUncached(lang, code string) []byte {
 			mark := buf.Len()
 			it, err := chroma.Coalesce(lexer).Tokenise(nil, chunk)
 			if err == nil {
-				err = chromaFormatter.Format(&buf, styles.Fallback, it)
+				err = chromaFormatter.Format(&buf, classStyle, it)
 			}
 			if err != nil {
 				buf.Truncate(mark)
@@ -361,18 +372,16 @@ func splitHTTPMessages(code string) []string {
 	return append(chunks, code[start:])
 }
 
-// chromaCSS returns the highlighting stylesheet: a light style, and a dark
-// one for readers whose system prefers dark.
+// chromaCSS returns the highlighting stylesheet: chroma's github style,
+// and github-dark for readers whose system prefers dark. It is generated
+// from chroma's styles by "go test -run TestChromaCSS -update" into
+// chromacss.go, so the program does not link chroma's styles package,
+// whose start-up registers every style (several milliseconds a run); the
+// test fails when chroma's styles and the file drift apart.
 func chromaCSS() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("/* Syntax highlighting, generated from chroma's github and github-dark styles. */\n")
-	if err := chromaFormatter.WriteCSS(&buf, styles.Get("github")); err != nil {
-		return nil, err
-	}
-	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
-	if err := chromaFormatter.WriteCSS(&buf, styles.Get("github-dark")); err != nil {
-		return nil, err
-	}
-	buf.WriteString("}\n")
-	return buf.Bytes(), nil
+	return []byte(chromaStylesheet), nil
 }
+
+// classStyle is the style passed to the formatter, which writes CSS classes
+// and so reads no colours from it.
+var classStyle = chroma.MustNewStyle("classes", chroma.StyleEntries{})

@@ -44,10 +44,9 @@ func newPageCache() *pageCache {
 	return &pageCache{byName: map[string]cachedPage{}, seen: map[string]bool{}}
 }
 
-// load returns the page of one content file, parsing it only when its
-// bytes differ from the cached ones.
-func (c *pageCache) load(name, display string, src []byte, lk *linker) (*Page, error) {
-	sum := sha256.Sum256(src)
+// load returns the page of one content file, whose bytes src hash to sum,
+// parsing it only when they differ from the cached ones.
+func (c *pageCache) load(name, display string, src []byte, sum [sha256.Size]byte, lk *linker) (*Page, error) {
 	c.mu.Lock()
 	c.seen[name] = true
 	e, ok := c.byName[name]
@@ -87,13 +86,13 @@ func (c *pageCache) prune() {
 	c.mu.Unlock()
 }
 
-// load loads one content file, through the dev server's page cache when
-// cfg has one.
-func (cfg *Config) load(name, display string, src []byte, lk *linker) (*Page, error) {
+// load loads one content file completely, through the dev server's page
+// cache when cfg has one.
+func (cfg *Config) load(name, display string, src []byte, sum [sha256.Size]byte, lk *linker) (*Page, error) {
 	if cfg.cache == nil {
 		return loadPage(name, display, src, lk)
 	}
-	return cfg.cache.load(name, display, src, lk)
+	return cfg.cache.load(name, display, src, sum, lk)
 }
 
 // devBuild is one complete build of the dev server, held in memory.
@@ -178,7 +177,7 @@ func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 		return err
 	}
 	b.cfg.cache.prune()
-	assets, err := collectAssets(b.cfg, site, b.lk)
+	assets, err := collectAssets(b.cfg)
 	if err != nil {
 		return err
 	}
@@ -191,7 +190,7 @@ func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 	slices.Sort(empty)
 	next := &devBuild{id: b.session + "-" + strconv.Itoa(b.n), site: site, laySum: laySum, empty: empty}
 	out := newMemOutput()
-	w := &writer{out: out, lay: lay, site: site, lk: b.lk, cfg: b.cfg, dev: devScript}
+	w := &writer{out: out, lay: lay, site: site, lk: b.lk, cfg: b.cfg, dev: devScript, src: b.cfg.Content}
 	p := b.plan(site, laySum)
 	res.pages = len(site.Pages())
 	if p.all {
@@ -282,36 +281,40 @@ func (b *devBuilder) plan(site *Site, laySum [sha256.Size]byte) renderPlan {
 	return p
 }
 
-// writeSome writes the pages of a plan and the files that depend on front
-// matter, over a copy of the last good build's files.
+// writeSome writes the pages of a plan, the files that list front matter
+// when it changed, the assets and the search index, over a copy of the
+// last good build's files.
 func (w *writer) writeSome(ctx context.Context, assets *assetSet, p renderPlan) error {
-	errs := make([]error, len(p.pages))
-	parallel(ctx, len(p.pages), 1, func(i int) {
-		errs[i] = w.writePage(p.pages[i])
-	})
-	if err := errors.Join(errs...); err != nil {
-		return err
+	var jobs []func() error
+	for _, pg := range p.pages {
+		jobs = append(jobs, func() error { return w.writePage(pg) })
 	}
 	if p.meta {
-		if err := w.writeSearchPage(); err != nil {
-			return err
-		}
 		for _, a := range w.site.Aliases {
-			if err := w.writeAlias(a); err != nil {
-				return err
+			jobs = append(jobs, func() error { return w.writeAlias(a) })
+		}
+		for _, pg := range w.site.Codes {
+			jobs = append(jobs, func() error { return w.writeAPICode(pg) })
+			if pg.Class >= 4 {
+				jobs = append(jobs, func() error { return w.writeErrorPage(pg) })
 			}
 		}
-		if err := w.writeAPI(); err != nil {
-			return err
-		}
-		if err := w.writeErrorPages(); err != nil {
-			return err
-		}
+		jobs = append(jobs, w.writeSearchPage, w.writeAPIList)
 	}
 	for name, data := range assets.files {
-		if err := w.writeFile(name, data); err != nil {
+		jobs = append(jobs, func() error { return w.writeFile(name, data) })
+	}
+	jobs = append(jobs, func() error {
+		idx, err := searchIndex(w.site, w.lk)
+		if err != nil {
 			return err
 		}
+		return w.writeFile("search-index.js", idx)
+	})
+	errs := make([]error, len(jobs))
+	parallel(ctx, len(jobs), 1, func(i int) { errs[i] = jobs[i]() })
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	return ctx.Err()
 }

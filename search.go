@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+	"unicode"
 )
 
 // searchDoc is one page in the search index, as a JSON array to keep the
-// file small: [path, code, title, former, aliases, summary, headings, body].
-// static/search.js reads it in this order.
-type searchDoc [8]any
+// file small: [path, code, title, former, aliases, summary, headings, body,
+// status]. static/search.js reads it in this order.
+type searchDoc [9]any
 
 // searchIndex returns the search index as a script that sets
 // window.statusdocsIndex. A script, not JSON, because browsers refuse
@@ -20,6 +22,7 @@ type searchDoc [8]any
 // folder on disk too. Paths are relative to the site root.
 func searchIndex(site *Site, lk *linker) ([]byte, error) {
 	var docs []searchDoc
+	var bodies [][]string
 	for _, p := range site.Pages() {
 		if p.Kind == KindHome {
 			continue
@@ -35,8 +38,19 @@ func searchIndex(site *Site, lk *linker) ([]byte, error) {
 		path := lk.rel("/", p.URL)
 		docs = append(docs, searchDoc{
 			path, p.Code, title, strings.Join(p.Former, " · "), strings.Join(aliasWords(p.Aliases), " · "),
-			p.Summary, strings.Join(heads, " · "), p.Text,
+			p.Summary, strings.Join(heads, " · "), "", p.Status,
 		})
+		bodies = append(bodies, strings.Fields(searchWords(p.Text)))
+	}
+	common := commonWords(bodies)
+	for i, words := range bodies {
+		kept := words[:0]
+		for _, w := range words {
+			if !common[w] {
+				kept = append(kept, w)
+			}
+		}
+		docs[i][7] = strings.Join(kept, " ")
 	}
 	var buf bytes.Buffer
 	buf.WriteString("window.statusdocsIndex=")
@@ -48,6 +62,62 @@ func searchIndex(site *Site, lk *linker) ([]byte, error) {
 	buf.Truncate(buf.Len() - 1) // Encode's newline
 	buf.WriteString(";\n")
 	return buf.Bytes(), nil
+}
+
+// commonWords returns the body words found in more than half of the bodies
+// (once there are enough pages to tell). Such a word says nothing about
+// which page is wanted, yet a query holding it would score most of the
+// site: leaving it out of bodies keeps queries fast on big sites and the
+// index small. Titles, summaries and headings keep every word.
+func commonWords(bodies [][]string) map[string]bool {
+	common := map[string]bool{}
+	if len(bodies) < 20 {
+		return common
+	}
+	df := map[string]int{}
+	for _, words := range bodies {
+		for _, w := range words { // distinct already
+			df[w]++
+		}
+	}
+	for w, n := range df {
+		if n*2 > len(bodies) {
+			common[w] = true
+		}
+	}
+	return common
+}
+
+// searchWords returns the distinct words of text, lower-cased, in order of
+// first use. The index needs each word of a body once: MiniSearch splits
+// on the same separators (white space and punctuation), and the phrase
+// fields, not body repetitions, carry the ranking. It keeps the index of
+// the shipped site small and that of a 10,000-page site loadable.
+func searchWords(text string) string {
+	seen := seenPool.Get().(map[string]bool)
+	defer func() { clear(seen); seenPool.Put(seen) }()
+	var b strings.Builder
+	b.Grow(len(text) / 2)
+	for w := range strings.FieldsFuncSeq(text, isSeparator) {
+		w = strings.ToLower(w)
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+var seenPool = sync.Pool{New: func() any { return map[string]bool{} }}
+
+// isSeparator reports whether r separates words for search: anything but
+// letters, digits and marks.
+func isSeparator(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
 }
 
 // aliasWords turns alias slugs into words ("not-found" → "not found"), so

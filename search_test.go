@@ -52,8 +52,8 @@ func TestSearchIndex(t *testing.T) {
 	docs, size := readIndex(t, cfg.Out)
 	byPath := map[string][]any{}
 	for _, d := range docs {
-		if len(d) != 8 {
-			t.Fatalf("doc has %d fields, want 8: %v", len(d), d)
+		if len(d) != 9 {
+			t.Fatalf("doc has %d fields, want 9: %v", len(d), d)
 		}
 		byPath[d[0].(string)] = d
 	}
@@ -63,7 +63,7 @@ func TestSearchIndex(t *testing.T) {
 			t.Errorf("code %d is not in the index", p.Code)
 			continue
 		}
-		if int(d[1].(float64)) != p.Code || d[2] != p.Title || d[5] != p.Summary {
+		if int(d[1].(float64)) != p.Code || d[2] != p.Title || d[5] != p.Summary || d[8] != p.Status {
 			t.Errorf("index entry %v does not match page %d %q", d[:3], p.Code, p.Title)
 		}
 		for _, f := range p.Former {
@@ -296,6 +296,10 @@ func TestSearchXSS(t *testing.T) {
 	if err != nil || text != "Legal <img src=x onerror=alert(1)>" {
 		t.Errorf("result title = %q, %v", text, err)
 	}
+	badge, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("#search-results li .badge-unofficial") || {}).textContent || ""`))
+	if badge != "unofficial" {
+		t.Errorf("unofficial result badge = %q, want unofficial", badge)
+	}
 	imgs, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#search-results img, #search-results b").length`))
 	if imgs != 0 {
 		t.Errorf("markup from content became %d elements", imgs)
@@ -303,5 +307,61 @@ func TestSearchXSS(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	if alerted, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.alerted`)); alerted {
 		t.Error("script from a page title ran")
+	}
+}
+
+// BenchmarkSearchQuery measures, in Chromium, how long one query takes on
+// the shipped site and on a 10,000-page synthetic site: the median over
+// the search tests' queries typed one keystroke at a time (each prefix is a
+// query, as when typing). It also reports how long the index takes to load
+// and build.
+func BenchmarkSearchQuery(b *testing.B) {
+	for _, size := range []string{"shipped", "10000"} {
+		b.Run(size, func(b *testing.B) {
+			cfg := shippedConfig(b)
+			if size != "shipped" {
+				cfg.Content = Source{FS: syntheticContent(10000), Name: "content"}
+			}
+			if _, err := Build(context.Background(), cfg); err != nil {
+				b.Fatal(err)
+			}
+			srv := httptest.NewServer(http.FileServer(http.Dir(cfg.Out)))
+			defer srv.Close()
+			ctx := newTab(b)
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+				b.Fatal(err)
+			}
+			load, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(async () => {
+				const t0 = performance.now(); await window.statusdocsSearch.load(); return performance.now() - t0 })()`,
+				chromedp.EvalAwaitPromise))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var queries []string
+			for _, tt := range searchTests {
+				for i := 1; i <= len(tt.query); i++ {
+					queries = append(queries, tt.query[:i])
+				}
+			}
+			qs, _ := json.Marshal(queries)
+			var median, p95 float64
+			var slowest string
+			for b.Loop() {
+				r, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`(() => {
+					const qs = `+string(qs)+`, ts = [];
+					for (const q of qs) { const t0 = performance.now(); window.statusdocsSearch.search(q); ts.push([performance.now() - t0, q]); }
+					ts.sort((a, b) => a[0] - b[0]);
+					return [ts[Math.floor(ts.length / 2)][0], ts[Math.floor(ts.length * 0.95)][0], ts.slice(-3).map(t => t[1] + ": " + t[0].toFixed(1) + " ms").join(", ")];
+				})()`))
+				if err != nil {
+					b.Fatal(err)
+				}
+				median, p95, slowest = r[0].(float64), r[1].(float64), r[2].(string)
+			}
+			b.Logf("%s: slowest queries %s", size, slowest)
+			b.ReportMetric(median, "ms/query")
+			b.ReportMetric(p95, "p95-ms/query")
+			b.ReportMetric(load, "ms-index-load")
+		})
 	}
 }

@@ -45,15 +45,19 @@
       var raw = window.statusdocsIndex || [];
       var docs = raw.map(function (d, i) {
         return { id: i, path: d[0], code: d[1] ? String(d[1]) : "", title: d[2], former: d[3],
-          aliases: d[4], summary: d[5], headings: d[6], body: d[7] };
+          aliases: d[4], summary: d[5], headings: d[6], body: d[7], status: d[8] || "" };
       });
       var ms = new window.MiniSearch({
         fields: ["code", "title", "former", "aliases", "summary", "headings", "body"],
         storeFields: [],
         searchOptions: {
           boost: { code: 6, title: 5, former: 4, aliases: 3, summary: 2, headings: 1.5, body: 1 },
-          prefix: true,
-          fuzzy: function (term) { return term.length >= 4 ? 0.25 : false; },
+          // Prefix matching for the word being typed (the last one), fuzzy
+          // matching for words long enough to hold a typo: both multiply
+          // the terms a query looks up, which on a big site costs time.
+          prefix: function (term, i, terms) { return i === terms.length - 1 && term.length >= 2; },
+          fuzzy: function (term) { return term.length >= 5 ? 0.25 : false; },
+          maxFuzzy: 2,
           weights: { fuzzy: 0.6, prefix: 0.5 }
         }
       });
@@ -89,7 +93,7 @@
       codes.forEach(function (d) { if (d.code[0] === String(cls)) add(d, []); });
     }
     var res = engine.ms.search(q, { combineWith: "AND" });
-    if (!res.length) res = engine.ms.search(q, { combineWith: "OR" });
+    if (!res.length && /\s/.test(q.trim())) res = engine.ms.search(q, { combineWith: "OR" });
     res.forEach(function (r) { add(engine.docs[r.id], r.terms); });
     return out;
   }
@@ -139,6 +143,14 @@
     t.className = "phrase";
     mark(t, r.doc.title, r.terms);
     head.appendChild(t);
+    if (r.doc.status && r.doc.status !== "standard") {
+      // Never let an unofficial or obsolete code pass for a standard one.
+      var badge = document.createElement("span");
+      badge.className = "badge badge-" + r.doc.status;
+      badge.textContent = r.doc.status;
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(badge);
+    }
     a.appendChild(head);
     var s = document.createElement("span");
     s.className = "result-summary";
