@@ -56,6 +56,10 @@ func (c *pageCache) load(name, display string, src []byte, sum [sha256.Size]byte
 		if err != nil {
 			return nil, err
 		}
+		// Keep only what the search index takes of the text, its distinct
+		// words, as a streaming build does once a page is written: the
+		// index is made again at every rebuild, from every page.
+		p.Text = searchWords(p.Text)
 		e = cachedPage{sum, p}
 		c.mu.Lock()
 		c.byName[name] = e
@@ -103,7 +107,14 @@ type devBuild struct {
 	assets []string          // names in files of the static and generated assets
 	laySum [sha256.Size]byte // hash of the layouts it was rendered with
 	empty  []string          // layouts and static files that are empty
+
+	// index returns search-index.js, made on first use: browsers fetch
+	// it only to search, so an edit's rebuild need not wait for it.
+	index func() ([]byte, error)
 }
+
+// indexFile is the search index's output name (never hashed in serve).
+const indexFile = "search-index.js"
 
 // devBuilder builds the site again and again for the dev server, reusing
 // what the previous good build made: unchanged pages are not parsed again
@@ -198,6 +209,9 @@ func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 			return err
 		}
 		delete(out.files, buildMarker) // nothing on disk to protect
+		idx := out.files[indexFile]
+		delete(out.files, indexFile)
+		next.index = func() ([]byte, error) { return idx, nil }
 		res.rendered = res.pages
 	} else {
 		maps.Copy(out.files, b.last.files)
@@ -207,6 +221,7 @@ func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 		if err := w.writeSome(ctx, assets, p); err != nil {
 			return err
 		}
+		next.index = sync.OnceValues(func() ([]byte, error) { return searchIndex(site, b.lk) })
 		res.rendered = len(p.pages)
 	}
 	next.files = out.files
@@ -282,8 +297,8 @@ func (b *devBuilder) plan(site *Site, laySum [sha256.Size]byte) renderPlan {
 }
 
 // writeSome writes the pages of a plan, the files that list front matter
-// when it changed, the assets and the search index, over a copy of the
-// last good build's files.
+// when it changed, and the assets, over a copy of the last good build's
+// files. (The search index is made when asked for: see devBuild.index.)
 func (w *writer) writeSome(ctx context.Context, assets *assetSet, p renderPlan) error {
 	var jobs []func() error
 	for _, pg := range p.pages {
@@ -304,13 +319,6 @@ func (w *writer) writeSome(ctx context.Context, assets *assetSet, p renderPlan) 
 	for name, data := range assets.files {
 		jobs = append(jobs, func() error { return w.writeFile(name, data) })
 	}
-	jobs = append(jobs, func() error {
-		idx, err := searchIndex(w.site, w.lk)
-		if err != nil {
-			return err
-		}
-		return w.writeFile("search-index.js", idx)
-	})
 	errs := make([]error, len(jobs))
 	parallel(ctx, len(jobs), 1, func(i int) { errs[i] = jobs[i]() })
 	if err := errors.Join(errs...); err != nil {

@@ -54,11 +54,11 @@ func TestIncrementalMatchesFull(t *testing.T) {
 		gone     []string // output files that must be gone
 	}{
 		{"body of a code page", replace(content, "4xx/404.md", "There is nothing", "There is truly nothing"),
-			[]string{"/404/"}, []string{"404/index.html", "search-index.js"}, nil},
+			[]string{"/404/"}, []string{"404/index.html"}, nil},
 		{"same bytes again", func() {}, []string{}, nil, nil},
 		{"title of a code page", replace(content, "4xx/404.md", "title: Not Found", "title: Not Here"),
 			[]string{"/", "/4xx/", "/200/", "/404/", "/418/"},
-			[]string{"index.html", "4xx/index.html", "200/index.html", "404/index.html", "418/index.html", "search/index.html", "not-found/index.html", "api/404.json", "api/codes.json", "errors/404.html", "search-index.js"}, nil},
+			[]string{"index.html", "4xx/index.html", "200/index.html", "404/index.html", "418/index.html", "search/index.html", "not-found/index.html", "api/404.json", "api/codes.json", "errors/404.html"}, nil},
 		{"summary of a code page", replace(content, "4xx/418.md", "A joke code", "A joking code"),
 			[]string{"/", "/4xx/", "/404/", "/418/", "/451/"}, []string{"418/index.html", "errors/418.html"}, nil},
 		{"related codes", replace(content, "4xx/451.md", "status: unofficial", "status: unofficial\nrelated: [418]"),
@@ -72,7 +72,7 @@ func TestIncrementalMatchesFull(t *testing.T) {
 		{"body of a plain page", replace(content, "about.md", "It tests plain pages.", "It tests plain pages well."),
 			[]string{"/about/"}, []string{"about/index.html"}, nil},
 		{"a heading and a link", replace(content, "2xx/200.md", "All good.", "All good.\n\n## Also\n\nSee [418](/418/)."),
-			[]string{"/200/"}, []string{"200/index.html", "search-index.js"}, nil},
+			[]string{"/200/"}, []string{"200/index.html"}, nil},
 		{"title of a plain page", replace(content, "about.md", "title: About", "title: About us"), all, []string{"about/index.html"}, nil},
 		{"title of the home page", replace(content, "_index.md", "title: Fixture codes", "title: Fixture status codes"), all, []string{"404/index.html", "404.html"}, nil},
 		{"title of a class page", replace(content, "4xx/_index.md", "title: Client errors", "title: Client mistakes"), all, []string{"about/index.html", "404.html"}, nil},
@@ -118,6 +118,11 @@ func TestIncrementalMatchesFull(t *testing.T) {
 			if _, ok := full.build.files[name]; !ok {
 				t.Errorf("%s: incremental build has %s, a full build not", tt.name, name)
 			}
+		}
+		idx, err := res.build.index()
+		fullIdx, fullErr := full.build.index()
+		if err != nil || fullErr != nil || string(idx) != string(fullIdx) || !strings.HasPrefix(string(idx), "window.statusdocsIndex=") {
+			t.Errorf("%s: search index differs from a full build's (%v, %v)", tt.name, err, fullErr)
 		}
 		if len(tt.rendered) == 1 && tt.rendered[0] == "*" {
 			if res.rendered != res.pages {

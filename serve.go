@@ -326,6 +326,15 @@ func (s *devServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveFile(w, r, name, data, http.StatusOK, b.id)
 		return
 	}
+	if name == indexFile {
+		data, err := b.index()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		serveFile(w, r, name, data, http.StatusOK, b.id)
+		return
+	}
 	// A folder asked for without its slash: send the browser to it, so
 	// the page's relative links resolve, as static hosts do.
 	if !strings.HasSuffix(name, "/index.html") && name != "index.html" {

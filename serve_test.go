@@ -258,6 +258,51 @@ func TestDevScript(t *testing.T) {
 	}
 }
 
+// TestServeMatchesBuild checks the dev server serves the very site a build
+// writes, but for the reload script: on the fixture and the shipped site,
+// after an edit too.
+func TestServeMatchesBuild(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"fixture", "shipped"} {
+		cfg := fixtureConfig(t)
+		if name == "shipped" {
+			cfg = shippedConfig(t)
+			cfg.Content.FS, cfg.Layouts.FS, cfg.Static.FS = fixtureFS(t, "content"), fixtureFS(t, "layouts"), fixtureFS(t, "static")
+			cfg.Content.Dir, cfg.Layouts.Dir, cfg.Static.Dir = "", "", ""
+		}
+		s := newDevServer(cloneConfig(cfg), serveOptions{}, io.Discard)
+		s.rebuildNow(context.Background(), nil)
+		content := s.cfg.Content.FS.(fstest.MapFS)
+		for _, edit := range []string{"", "\nAn edit, to compare an incremental build too.\n"} {
+			if edit != "" {
+				setFile(content, "4xx/404.md", appendFile(content, "4xx/404.md", edit))
+				if res := s.rebuildNow(context.Background(), []string{"content/4xx/404.md"}); res.err != nil || res.rendered == res.pages {
+					t.Fatalf("%s: rebuild: %v, rendered %d of %d", name, res.err, res.rendered, res.pages)
+				}
+				setFile(cfg.Content.FS.(fstest.MapFS), "4xx/404.md", string(content["4xx/404.md"].Data))
+			}
+			cfg.Out = filepath.Join(t.TempDir(), "out")
+			mustBuild(t, cfg)
+			built := readTree(t, cfg.Out)
+			delete(built, buildMarker)
+			for file, want := range built {
+				target := "/" + file
+				if file == "404.html" {
+					target = "/no-such-page/"
+				}
+				res, got := get(t, s, "GET", target)
+				got = strings.Replace(got, `<script src="/_statusdocs/reload.js" data-build="`+s.cur.id+`"></script>`, "", 1)
+				if got != want {
+					t.Errorf("%s%s: %s served (status %d) differs from the build:\n%s", name, map[bool]string{true: " after an edit"}[edit != ""], target, res.StatusCode, firstDiff(want, got))
+				}
+			}
+			if len(s.cur.files)+1 != len(built) { // +1: the search index, made when asked for
+				t.Errorf("%s: the dev server has %d files, the build %d", name, len(s.cur.files)+1, len(built))
+			}
+		}
+	}
+}
+
 // TestSitePath checks how request paths map to output files.
 func TestSitePath(t *testing.T) {
 	tests := []struct {
