@@ -124,7 +124,7 @@ type devBuilder struct {
 	lk      *linker
 	last    *devBuild // last good build, nil before the first
 	session string    // random, so a restarted server never repeats an id
-	n       int       // builds made
+	n       int       // builds begun, failed ones too
 
 	layouts map[[sha256.Size]byte]*layouts // parsed layouts by hash; one entry
 }
@@ -156,6 +156,7 @@ type buildResult struct {
 // Nothing of the last good build changes, whatever happens.
 func (b *devBuilder) build(ctx context.Context) *buildResult {
 	start := time.Now()
+	b.n++
 	res := &buildResult{}
 	res.err = b.buildInto(ctx, res)
 	if res.err == nil {
@@ -192,7 +193,6 @@ func (b *devBuilder) buildInto(ctx context.Context, res *buildResult) error {
 	if err != nil {
 		return err
 	}
-	b.n++
 	for name, data := range assets.files {
 		if len(data) == 0 {
 			empty = append(empty, b.cfg.Static.Name+"/"+name)
