@@ -56,6 +56,14 @@ func TestSitemapAndRobots(t *testing.T) {
 	if !strings.Contains(string(robots), "Sitemap: https://example.org/docs/sitemap.xml\n") {
 		t.Errorf("robots.txt = %q", robots)
 	}
+	osd, err := os.ReadFile(filepath.Join(cfg.Out, "opensearch.xml"))
+	if err != nil || !strings.Contains(string(osd), `template="https://example.org/docs/search/?q={searchTerms}"`) {
+		t.Errorf("opensearch.xml = %q, %v", osd, err)
+	}
+	doc := parseHTML(t, filepath.Join(cfg.Out, "404", "index.html"))
+	if l := findAll(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "search" }); len(l) != 1 || attr(l[0], "href") != "https://example.org/docs/opensearch.xml" {
+		t.Errorf("no OpenSearch link on pages: %v", l)
+	}
 	// Without a base URL there is no sitemap (it needs absolute URLs).
 	plain := fixtureConfig(t)
 	mustBuild(t, plain)
