@@ -9,6 +9,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,8 +97,12 @@ func isScratch(name string) bool {
 	case ".swp", ".swo", ".swn", ".swx":
 		return true
 	}
-	return isVimProbe(name)
+	return isVimProbe(name) || sedTemp.MatchString(name)
 }
+
+// sedTemp matches the file GNU sed -i writes before renaming it over the
+// edited one.
+var sedTemp = regexp.MustCompile(`^sed[A-Za-z0-9]{6}$`)
 
 // isVimProbe reports whether name is the file vim creates to test whether
 // it may write in a folder: "4913", or 4913 plus a multiple of 123 when

@@ -41,6 +41,8 @@ func TestIsScratch(t *testing.T) {
 		{".#404.md", true},
 		{".DS_Store", true},
 		{".404.md.tmp-12345", true},
+		{"sedSdGt4A", true}, // GNU sed -i
+		{"sediment.md", false},
 		{"", false},
 	}
 	for _, tt := range tests {
