@@ -222,3 +222,62 @@ func BenchmarkHighlightCache(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRebuildOnePage times the dev server's rebuild after a body edit
+// to one page, on the shipped site and on 2,000 synthetic pages, and
+// reports how many pages it rendered: the edited one only.
+func BenchmarkRebuildOnePage(b *testing.B) {
+	for _, size := range []string{"shipped", "2000"} {
+		b.Run(size, func(b *testing.B) {
+			cfg := shippedConfig(b)
+			content := fixtureFS(b, "content")
+			page := "4xx/404.md"
+			if size != "shipped" {
+				content = syntheticContent(2000)
+				page = "p/page-00042.md"
+			}
+			cfg.Content = Source{FS: content, Name: "content"}
+			builder := newDevBuilder(cfg)
+			ctx := context.Background()
+			if res := builder.build(ctx); res.err != nil {
+				b.Fatal(res.err)
+			}
+			orig := content[page].Data
+			var rendered, pages int
+			for i := 0; b.Loop(); i++ {
+				content[page] = &fstest.MapFile{Data: append(append([]byte{}, orig...), fmt.Sprintf("\nEdit number %d.\n", i)...)}
+				res := builder.build(ctx)
+				if res.err != nil {
+					b.Fatal(res.err)
+				}
+				rendered, pages = res.rendered, res.pages
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/rebuild")
+			b.ReportMetric(float64(rendered), "pages-rendered")
+			b.ReportMetric(float64(pages), "pages")
+		})
+	}
+}
+
+// BenchmarkBuildStraightforward builds 2,000 synthetic pages the plain way
+// (every body rendered before any page is written, no highlight cache), as
+// the baseline for BenchmarkBuild/2000 in the same run.
+func BenchmarkBuildStraightforward(b *testing.B) {
+	cfg := shippedConfig(b)
+	cfg.Content = Source{FS: syntheticContent(2000), Name: "content"}
+	cfg.HashAssets, cfg.NoStream = true, true
+	useHighlightCache.Store(false)
+	defer useHighlightCache.Store(true)
+	var pages int
+	for b.Loop() {
+		b.StopTimer()
+		os.RemoveAll(cfg.Out)
+		b.StartTimer()
+		res, err := Build(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pages = res.Pages
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N)/float64(pages), "ms/page")
+}
