@@ -154,6 +154,24 @@ func (s *sourceFlags) sources(set map[string]bool) (content, layouts, static Sou
 	return
 }
 
+// parseFlags parses a subcommand's flags, which take no arguments after
+// them. It returns flag.ErrHelp for -h and errUsage, usage printed, for a
+// wrong command line.
+func parseFlags(fset *flag.FlagSet, args []string, stderr io.Writer) error {
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "statusdocs %s: unexpected argument %q\n", fset.Name(), fset.Arg(0))
+		fset.Usage()
+		return errUsage
+	}
+	return nil
+}
+
 // setFlags returns the names of the flags given on the command line.
 func setFlags(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
@@ -176,16 +194,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stderr, "usage: statusdocs build [flags]\n\nBuild the site into a folder. The previous output is replaced only when the\nwhole build succeeds.\n\nFlags:\n")
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "statusdocs build: unexpected argument %q\n", fset.Arg(0))
-		fset.Usage()
-		return errUsage
+	if err := parseFlags(fset, args, stderr); err != nil {
+		return err
 	}
 	content, layouts, static, err := src.sources(setFlags(fset))
 	if err != nil {

@@ -526,16 +526,8 @@ Flags:
 `)
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "statusdocs serve: unexpected argument %q\n", fset.Arg(0))
-		fset.Usage()
-		return errUsage
+	if err := parseFlags(fset, args, stderr); err != nil {
+		return err
 	}
 	if err := checkAddr(*addr, *allowRemote); err != nil {
 		return err
