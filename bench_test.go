@@ -265,3 +265,10 @@ func benchBuilds(b *testing.B, cfg *Config) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N)/float64(pages), "ms/page")
 }
+
+// resetHighlightCache empties the memory cache, as a new process starts.
+func resetHighlightCache() {
+	highlightCache.Clear()
+	cachedBytes.Store(0)
+	keepAllBlocks.Store(false)
+}

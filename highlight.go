@@ -126,10 +126,3 @@ func saveHighlightCache(dir string) error {
 	}
 	return nil
 }
-
-// resetHighlightCache empties the memory cache, as a new process starts.
-func resetHighlightCache() {
-	highlightCache.Clear()
-	cachedBytes.Store(0)
-	keepAllBlocks.Store(false)
-}

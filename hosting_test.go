@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -479,4 +480,22 @@ func TestNoNetworkLoads(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkLinks runs the link check over a site already on disk under root.
+func checkLinks(root, base string) error {
+	fsys := os.DirFS(root)
+	names, err := listFiles(fsys)
+	if err != nil {
+		return err
+	}
+	x := newLinkIndex()
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		x.add(name, data)
+	}
+	return x.check(base)
 }

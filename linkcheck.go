@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
 	"path"
 	"slices"
 	"strings"
@@ -64,24 +62,6 @@ func (x *linkIndex) check(base string) error {
 		return fmt.Errorf("checking links in the output:\n%w", errors.Join(errs...))
 	}
 	return nil
-}
-
-// checkLinks runs the link check over a site already on disk under root.
-func checkLinks(root, base string) error {
-	fsys := os.DirFS(root)
-	names, err := listFiles(fsys)
-	if err != nil {
-		return err
-	}
-	x := newLinkIndex()
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return err
-		}
-		x.add(name, data)
-	}
-	return x.check(base)
 }
 
 // scanHTML returns the ids of an HTML page and the links it holds: href of
