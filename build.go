@@ -330,10 +330,10 @@ func (w *writer) writePage(p *Page) error {
 			}
 		}
 		p.src = nil
-		if err := renderBody(p, src, w.lk); err != nil {
+		if err := renderBody(p, src, w.lk, true); err != nil {
 			return err
 		}
-		defer func() { p.Body, p.Text = nil, searchWords(p.Text) }()
+		defer func() { p.Body = nil }()
 	}
 	return w.create(outPath(p.URL), func(out io.Writer) error {
 		return w.lay.execute(out, p.Kind.String(), w.view(p))

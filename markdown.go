@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -53,7 +54,7 @@ func loadPage(name, display string, src []byte, lk *linker) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := renderBody(p, src, lk); err != nil {
+	if err := renderBody(p, src, lk, false); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -95,8 +96,9 @@ func loadMeta(name, display string, src []byte) (*Page, error) {
 }
 
 // renderBody parses and renders a page's Markdown body, collecting its
-// internal links, headings and plain text.
-func renderBody(p *Page, src []byte, lk *linker) error {
+// internal links, headings and plain text (with words, only the distinct
+// words the search index keeps of it).
+func renderBody(p *Page, src []byte, lk *linker, words bool) error {
 	pc := parser.NewContext()
 	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	p.links, p.Headings = walkBody(doc, src, p.URL, lk)
@@ -106,7 +108,11 @@ func renderBody(p *Page, src []byte, lk *linker) error {
 		return fileErrorf(p.File, 0, "rendering: %v", err)
 	}
 	p.Body = buf.Bytes()
-	p.Text = plainText(doc, src)
+	if words {
+		p.Text = bodyWords(doc, src)
+	} else {
+		p.Text = plainText(doc, src)
+	}
 	return nil
 }
 
@@ -198,49 +204,124 @@ func nodeOffset(n ast.Node, src []byte) int {
 	return 0
 }
 
+// textSink receives the text of a body in reading order.
+type textSink interface {
+	Write(p []byte) (int, error)
+	WriteByte(c byte) error
+}
+
 // nodeText returns the plain text beneath a node.
 func nodeText(n ast.Node, src []byte) string {
 	var b strings.Builder
+	writeNodeText(&b, n, src)
+	return b.String()
+}
+
+func writeNodeText(w textSink, n ast.Node, src []byte) {
 	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch c := c.(type) {
 		case *ast.Text:
-			b.Write(c.Segment.Value(src))
+			w.Write(c.Segment.Value(src))
 			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
+				w.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(c.Value)
+			w.Write(c.Value)
 		case *ast.CodeSpan:
 			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
 				if s, ok := t.(*ast.Text); ok {
-					b.Write(s.Segment.Value(src))
+					w.Write(s.Segment.Value(src))
 				}
 			}
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	return b.String()
 }
 
-// plainText returns the prose of a body, paragraphs and headings, without
+// writeBodyText writes the prose of a body, paragraphs and headings, without
 // code blocks: what a reader would search for.
-func plainText(doc ast.Node, src []byte) string {
-	var b strings.Builder
+func writeBodyText(w textSink, doc ast.Node, src []byte) {
+	first := true
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c.Kind() {
 		case ast.KindFencedCodeBlock, ast.KindCodeBlock, ast.KindHTMLBlock:
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+		if !first {
+			w.WriteByte(' ')
 		}
-		b.WriteString(nodeText(c, src))
+		first = false
+		writeNodeText(w, c, src)
 	}
+}
+
+// plainText returns the prose of a body with white space collapsed.
+func plainText(doc ast.Node, src []byte) string {
+	var b strings.Builder
+	writeBodyText(&b, doc, src)
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// bodyWords returns searchWords(plainText(doc, src)) without making the
+// text first: a build that streams pages needs only the words.
+func bodyWords(doc ast.Node, src []byte) string {
+	ws := &wordSink{seen: seenPool.Get().(map[string]bool)}
+	defer func() { clear(ws.seen); seenPool.Put(ws.seen) }()
+	writeBodyText(ws, doc, src)
+	ws.flush()
+	return ws.out.String()
+}
+
+// wordSink splits text into words as searchWords does and keeps each
+// distinct lower-cased word once, in order of first use.
+type wordSink struct {
+	seen map[string]bool
+	cur  []byte
+	out  strings.Builder
+}
+
+func (ws *wordSink) Write(p []byte) (int, error) {
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRune(p[i:])
+		if isSeparator(r) {
+			ws.flush()
+		} else {
+			ws.cur = append(ws.cur, p[i:i+n]...)
+		}
+		i += n
+	}
+	return len(p), nil
+}
+
+func (ws *wordSink) WriteByte(c byte) error {
+	ws.Write([]byte{c})
+	return nil
+}
+
+func (ws *wordSink) flush() {
+	if len(ws.cur) == 0 {
+		return
+	}
+	w := ws.cur
+	for _, c := range ws.cur {
+		if c >= 0x80 || ('A' <= c && c <= 'Z') {
+			w = []byte(strings.ToLower(string(ws.cur)))
+			break
+		}
+	}
+	ws.cur = ws.cur[:0]
+	if ws.seen[string(w)] {
+		return
+	}
+	ws.seen[string(w)] = true
+	if ws.out.Len() > 0 {
+		ws.out.WriteByte(' ')
+	}
+	ws.out.Write(w)
 }
 
 // nodeRenderer renders headings as self-links and fenced code with chroma.

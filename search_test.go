@@ -17,6 +17,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 	"golang.org/x/net/html"
 )
 
@@ -363,5 +365,26 @@ func BenchmarkSearchQuery(b *testing.B) {
 			b.ReportMetric(p95, "p95-ms/query")
 			b.ReportMetric(load, "ms-index-load")
 		})
+	}
+}
+
+// TestBodyWords checks the streaming word extraction gives exactly what
+// searchWords gives for the page's plain text, on tricky Markdown and on
+// every shipped page.
+func TestBodyWords(t *testing.T) {
+	t.Parallel()
+	srcs := map[string][]byte{
+		"tricky": []byte("---\ntitle: T\nsummary: S.\n---\nFoo*bar* ÄÖ Straße `Code` HTTP/1.1 don't\nsoft break\n\n# Head\n\n```go\nskipped()\n```\n- a **B** c\n"),
+	}
+	names, _ := listContent(os.DirFS("content"))
+	for _, n := range names {
+		srcs[n], _ = os.ReadFile(filepath.Join("content", n))
+	}
+	for name, src := range srcs {
+		pc := parser.NewContext()
+		doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+		if got, want := bodyWords(doc, src), searchWords(plainText(doc, src)); got != want {
+			t.Errorf("%s: bodyWords = %q,\nwant %q", name, got, want)
+		}
 	}
 }
