@@ -213,7 +213,6 @@ func classify(name, display string) (p *Page, err error) {
 	dir, base := path.Split(name)
 	dir = strings.TrimSuffix(dir, "/")
 	p = &Page{File: display}
-	parent := path.Base(dir)
 	switch {
 	case name == "_index.md":
 		p.Kind, p.URL = KindHome, "/"
@@ -234,20 +233,14 @@ func classify(name, display string) (p *Page, err error) {
 		}
 		p.Kind, p.Code, p.Class, p.URL = KindCode, code, code/100, "/"+strconv.Itoa(code)+"/"
 	default:
-		if classDir.MatchString(parent) && classDir.MatchString(dir) {
-			// A plain page inside a class folder is allowed; only the
-			// class folder name itself must be valid.
-			if c := int(dir[0] - '0'); c < 1 || c > 5 {
-				return nil, fileErrorf(display, 0, "class folder %q is not one of 1xx to 5xx", dir)
-			}
+		// A plain page may sit in a class folder, but not in a folder that
+		// looks like a class and is none (6xx, 0xx).
+		if classDir.MatchString(dir) && (dir[0] < '1' || dir[0] > '5') {
+			return nil, fileErrorf(display, 0, "class folder %q is not one of 1xx to 5xx", dir)
 		}
-		slug := strings.TrimSuffix(base, ".md")
+		p.Kind, p.URL = KindPlain, "/"+path.Join(dir, strings.TrimSuffix(base, ".md"))+"/"
 		if base == "_index.md" {
-			p.Kind, p.URL = KindPlain, "/"+dir+"/"
-		} else if dir == "" {
-			p.Kind, p.URL = KindPlain, "/"+slug+"/"
-		} else {
-			p.Kind, p.URL = KindPlain, "/"+dir+"/"+slug+"/"
+			p.URL = "/" + dir + "/"
 		}
 	}
 	return p, nil

@@ -193,6 +193,8 @@ func TestBadInput(t *testing.T) {
 		{"code below 100", "4xx/099.md", good, "", `content/4xx/099\.md: status code 099 is outside 100–599`},
 		{"wrong class folder", "2xx/410.md", good, "", `content/2xx/410\.md: code 410 belongs in 4xx/, not 2xx/`},
 		{"code outside class folder", "410.md", good, "", `content/410\.md: code 410 belongs in 4xx/`},
+		{"class folder out of range", "6xx/_index.md", "---\ntitle: Six\nsummary: No.\n---\n", "", `content/6xx/_index\.md: class folder "6xx" is not one of 1xx to 5xx`},
+		{"page in a non-class folder", "0xx/notes.md", "---\ntitle: Zero\nsummary: No.\n---\n", "", `content/0xx/notes\.md: class folder "0xx" is not one of 1xx to 5xx`},
 		{"two pages one URL", "about/_index.md", "---\ntitle: Clash\nsummary: Clash.\n---\n", "", `content/(about\.md|about/_index\.md): URL /about/ is already used by content/`},
 		{"alias clashes with page", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\naliases: [about]\n---\n", "", `content/4xx/410\.md: alias "about": URL /about/ is already used by content/about\.md`},
 		{"invalid UTF-8", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\n---\nline six\nbad \xff byte\n", "", `content/4xx/410\.md:7: not valid UTF-8`},
