@@ -149,8 +149,9 @@ type Site struct {
 	Plain   []*Page // other pages, by URL
 	Aliases []Alias
 
-	byURL  map[string]*Page
-	byCode map[int]*Page
+	byURL     map[string]*Page
+	byCode    map[int]*Page
+	aliasURLs map[string]bool
 
 	static     map[string]bool // static and generated file names, for link checks
 	sourceHash [32]byte        // of every content file, names the search index
@@ -390,7 +391,7 @@ func listContent(fsys fs.FS) ([]string, error) {
 // checks URLs, aliases, related codes and internal links, and sets the
 // neighbours each layout shows. All problems are reported together.
 func link(pages []*Page, static map[string]bool) (*Site, error) {
-	s := &Site{byURL: map[string]*Page{}, byCode: map[int]*Page{}}
+	s := &Site{byURL: map[string]*Page{}, byCode: map[int]*Page{}, aliasURLs: map[string]bool{}}
 	var errs []error
 	claim := map[string]string{} // URL → file that claimed it
 	for _, p := range pages {
@@ -421,6 +422,7 @@ func link(pages []*Page, static map[string]bool) (*Site, error) {
 			}
 			claim[u] = p.File
 			s.Aliases = append(s.Aliases, Alias{URL: u, Page: p})
+			s.aliasURLs[u] = true
 		}
 	}
 	if s.Home == nil {
@@ -497,10 +499,5 @@ func (s *Site) exists(target string, static map[string]bool) bool {
 	if s.byURL[u] != nil {
 		return true
 	}
-	for _, a := range s.Aliases {
-		if a.URL == u {
-			return true
-		}
-	}
-	return false
+	return s.aliasURLs[u]
 }

@@ -85,9 +85,7 @@ func tidyTemplateError(err error) error {
 }
 
 // funcs are the helpers layouts may call besides View's methods.
-var funcs = template.FuncMap{
-	"lower": strings.ToLower,
-}
+var funcs = template.FuncMap{}
 
 // View is what a layout receives: the page, the site, and the means to
 // link from this page to any other.
@@ -122,11 +120,7 @@ func (v *View) Root() string {
 		}
 		return "/"
 	}
-	depth := strings.Count(v.from, "/") - 1
-	if depth <= 0 {
-		return "./"
-	}
-	return strings.Repeat("../", depth)
+	return rootPrefix(v.from)
 }
 
 // Offline reports whether the site is built to be read from disk.

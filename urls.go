@@ -27,9 +27,7 @@ func (lk *linker) rel(from, target string) string {
 	if lk.offline && strings.HasSuffix(path, "/") {
 		path += "index.html"
 	}
-	depth := strings.Count(from, "/") - 1 // "/" → 0, "/404/" → 1
-	prefix := strings.Repeat("../", max(depth, 0))
-	out := prefix + strings.TrimPrefix(path, "/")
+	out := strings.TrimPrefix(rootPrefix(from)+strings.TrimPrefix(path, "/"), "./")
 	if out == "" {
 		out = "./"
 	}
@@ -37,6 +35,15 @@ func (lk *linker) rel(from, target string) string {
 		out += "#" + frag
 	}
 	return out
+}
+
+// rootPrefix returns the link from the page at from to the site root,
+// ending in "/": "./" from "/", "../" from "/404/".
+func rootPrefix(from string) string {
+	if depth := strings.Count(from, "/") - 1; depth > 0 {
+		return strings.Repeat("../", depth)
+	}
+	return "./"
 }
 
 // abs returns the absolute URL of a site-absolute path under the base URL,
