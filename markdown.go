@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
@@ -418,7 +419,7 @@ func highlightUncached(lang, code string) []byte {
 		}
 		for _, chunk := range chunks {
 			mark := buf.Len()
-			it, err := chroma.Coalesce(lexer).Tokenise(nil, chunk)
+			it, err := tokenise(lexer, chunk)
 			if err == nil {
 				err = chromaFormatter.Format(&buf, classStyle, it)
 			}
@@ -430,6 +431,23 @@ func highlightUncached(lang, code string) []byte {
 	}
 	buf.WriteString("</code></pre>\n")
 	return buf.Bytes()
+}
+
+// useFastLexers is turned off only by tests that compare the optimised
+// path with plain chroma.
+var useFastLexers atomic.Bool
+
+func init() { useFastLexers.Store(true) }
+
+// tokenise runs lexer over code, through lexGo where lexer is chroma's Go
+// lexer and lexGo can decide every token.
+func tokenise(lexer chroma.Lexer, code string) (chroma.Iterator, error) {
+	if useFastLexers.Load() && lexer.Config().Name == "Go" {
+		if tokens, ok := lexGo(code); ok {
+			return chroma.Literator(tokens...), nil
+		}
+	}
+	return chroma.Coalesce(lexer).Tokenise(nil, code)
 }
 
 // splitHTTPMessages splits an example exchange into its messages, so the
