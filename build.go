@@ -430,7 +430,7 @@ func (d *dirOutput) WriteFile(name string, data []byte) error {
 	if err := d.mkdir(path.Dir(name)); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(d.root, filepath.FromSlash(name)), data, 0o644)
+	return writeNewFile(filepath.Join(d.root, filepath.FromSlash(name)), data)
 }
 
 func (d *dirOutput) mkdir(dir string) error {

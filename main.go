@@ -130,7 +130,7 @@ func (s *sourceFlags) sources(set map[string]bool) (content, layouts, static Sou
 	pick := func(flagName, dir string) (Source, error) {
 		if !s.embedded {
 			if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-				return Source{FS: os.DirFS(dir), Name: strings.TrimSuffix(dir, "/"), Dir: dir}, nil
+				return Source{FS: newDiskFS(dir), Name: strings.TrimSuffix(dir, "/"), Dir: dir}, nil
 			} else if set[flagName] {
 				if err == nil {
 					err = errors.New("not a folder")
