@@ -439,11 +439,19 @@ var useFastLexers atomic.Bool
 
 func init() { useFastLexers.Store(true) }
 
-// tokenise runs lexer over code, through lexGo where lexer is chroma's Go
-// lexer and lexGo can decide every token.
+// tokenise runs lexer over code, through lexGo or lexHTTP where lexer is
+// chroma's Go or HTTP lexer and they can decide every token.
 func tokenise(lexer chroma.Lexer, code string) (chroma.Iterator, error) {
-	if useFastLexers.Load() && lexer.Config().Name == "Go" {
-		if tokens, ok := lexGo(code); ok {
+	if useFastLexers.Load() {
+		var tokens []chroma.Token
+		var ok bool
+		switch lexer.Config().Name {
+		case "Go":
+			tokens, ok = lexGo(code)
+		case "HTTP":
+			tokens, ok = lexHTTP(code)
+		}
+		if ok {
 			return chroma.Literator(tokens...), nil
 		}
 	}
@@ -462,13 +470,36 @@ func splitHTTPMessages(code string) []string {
 			break
 		}
 		next := i + end + 1
-		if i > start && strings.HasPrefix(code[next:], "HTTP/") && strings.TrimRight(code[i:next], "\r\n") == "" {
+		if i > start && isStatusLine(code[next:]) && strings.TrimRight(code[i:next], "\r\n") == "" {
 			chunks = append(chunks, code[start:next])
 			start = next
 		}
 		i = next
 	}
 	return append(chunks, code[start:])
+}
+
+// isStatusLine reports whether s starts with a status line such as
+// "HTTP/1.1 404" or "HTTP/2 200", and not with a body that happens to
+// begin with "HTTP/".
+func isStatusLine(s string) bool {
+	rest, ok := strings.CutPrefix(s, "HTTP/")
+	if !ok || len(rest) < 5 || rest[0] < '0' || rest[0] > '9' {
+		return false
+	}
+	rest = rest[1:]
+	if len(rest) >= 2 && rest[0] == '.' && rest[1] >= '0' && rest[1] <= '9' {
+		rest = rest[2:]
+	}
+	if len(rest) < 4 || rest[0] != ' ' {
+		return false
+	}
+	for _, c := range []byte(rest[1:4]) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(rest) == 4 || rest[4] == ' ' || rest[4] == '\n' || rest[4] == '\r'
 }
 
 // chromaCSS returns the highlighting stylesheet: chroma's github style,
