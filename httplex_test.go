@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"slices"
@@ -143,5 +144,56 @@ func TestSplitHTTPMessages(t *testing.T) {
 		if got := splitHTTPMessages(c.code); !slices.Equal(got, c.want) {
 			t.Errorf("splitHTTPMessages(%q) = %q, want %q", c.code, got, c.want)
 		}
+	}
+}
+
+// TestFormatTokensMatchesChroma compares formatTokens with chroma's own
+// formatter on the tokens of every http example, the Go cases, and tokens
+// made to hold what must be escaped, span lines, or have no class.
+func TestFormatTokensMatchesChroma(t *testing.T) {
+	t.Parallel()
+	var lists [][]chroma.Token
+	for _, c := range lexGoCases {
+		if tokens, ok := lexGo(c.code); ok {
+			lists = append(lists, tokens)
+		}
+	}
+	fs.WalkDir(os.DirFS("content"), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(name, ".md") {
+			return err
+		}
+		data, _ := fs.ReadFile(os.DirFS("content"), name)
+		for _, block := range fencedBlocks(string(data), "http") {
+			for _, msg := range splitHTTPMessages(block) {
+				it, _ := chroma.Coalesce(lexers.Get("http")).Tokenise(nil, msg)
+				lists = append(lists, it.Tokens())
+			}
+		}
+		return nil
+	})
+	lists = append(lists, []chroma.Token{
+		{Type: chroma.LiteralString, Value: "\"<a href='x'>&amp;</a>\"\n"},
+		{Type: chroma.Text, Value: "plain\n\nlines\n"},
+		{Type: chroma.Comment, Value: "/* one\ntwo\n*/"},
+		{Type: chroma.Error, Value: "#"},
+		{Type: chroma.Background, Value: "bg"},
+		{Type: chroma.TokenType(9999), Value: "unknown type"},
+		{Type: chroma.NameBuiltinPseudo, Value: "self"},
+		{Type: chroma.LiteralStringAffix, Value: "\n"},
+	})
+	for _, tokens := range lists {
+		var got, want bytes.Buffer
+		if err := formatTokens(&got, tokens); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromaFormatter.Format(&want, classStyle, chroma.Literator(tokens...)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("formatTokens(%v):\n%s\nchroma:\n%s", tokens, got.String(), want.String())
+		}
+	}
+	if len(lists) < 150 {
+		t.Errorf("compared only %d token lists", len(lists))
 	}
 }
