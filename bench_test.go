@@ -259,8 +259,20 @@ func BenchmarkBuildStraightforward(b *testing.B) {
 // the last minute and scans past each one, so creating thousands of files
 // right after deleting thousands costs several times more than creating
 // them in a quiet folder, and the benchmark would measure its own clean-up.
+//
+// STATUSDOCS_BENCH_DIR puts the outputs in another folder, such as a tmpfs
+// (/dev/shm), to compare changes to the program's own work without the
+// disk's noise.
 func benchBuilds(b *testing.B, cfg *Config) {
 	var pages int
+	if dir := os.Getenv("STATUSDOCS_BENCH_DIR"); dir != "" {
+		tmp, err := os.MkdirTemp(dir, "statusdocs-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer os.RemoveAll(tmp)
+		cfg.Out = filepath.Join(tmp, "out")
+	}
 	trash := filepath.Join(filepath.Dir(cfg.Out), "trash")
 	defer os.RemoveAll(trash)
 	for b.Loop() {

@@ -48,6 +48,9 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
+	if len(os.Args) > 1 && (os.Args[1] == "build" || os.Args[1] == "serve") {
+		hugeHeap(64 << 20)
+	}
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	pprof.StopCPUProfile()
 	if errors.Is(err, flag.ErrHelp) {
