@@ -117,34 +117,35 @@ func (l *goLexer) spanASCII(i int, class func(byte) bool) int {
 	return i
 }
 
-// wordEnd reports whether a word ends at i (the \b after a keyword).
-func (l *goLexer) wordEnd(i int) bool {
-	return l.ascii(i) && !isWord(l.at(i))
-}
+// goWords maps the words of chroma's first keyword rules (namespace,
+// declaration, keyword, constant: no word is in two) to their types.
+var goWords = func() map[string]chroma.TokenType {
+	m := map[string]chroma.TokenType{}
+	for t, words := range map[chroma.TokenType]string{
+		chroma.KeywordNamespace:   "import package",
+		chroma.KeywordDeclaration: "var func struct map chan type interface const",
+		chroma.Keyword:            "break default select case defer go else goto switch fallthrough if range continue for return",
+		chroma.KeywordConstant:    "true false iota nil",
+	} {
+		for _, w := range strings.Fields(words) {
+			m[w] = t
+		}
+	}
+	return m
+}()
 
 var (
-	goKeywords     = []string{"break", "default", "select", "case", "defer", "go", "else", "goto", "switch", "fallthrough", "if", "range", "continue", "for", "return"}
-	goBuiltinCalls = []string{"uint", "uint8", "uint16", "uint32", "uint64", "int", "int8", "int16", "int32", "int64", "float", "float32", "float64", "complex64", "complex128", "byte", "rune", "string", "bool", "error", "uintptr", "print", "println", "panic", "recover", "close", "complex", "real", "imag", "len", "cap", "append", "copy", "delete", "new", "make", "clear", "min", "max"}
-	goTypes        = []string{"uint", "uint8", "uint16", "uint32", "uint64", "int", "int8", "int16", "int32", "int64", "float", "float32", "float64", "complex64", "complex128", "byte", "rune", "string", "bool", "error", "uintptr", "any"}
-	goNamespace    = []string{"import", "package"}
-	goDeclarations = []string{"var", "func", "struct", "map", "chan", "type", "interface", "const"}
-	goConstants    = []string{"true", "false", "iota", "nil"}
+	goBuiltinCalls = wordSet("uint uint8 uint16 uint32 uint64 int int8 int16 int32 int64 float float32 float64 complex64 complex128 byte rune string bool error uintptr print println panic recover close complex real imag len cap append copy delete new make clear min max")
+	goTypes        = wordSet("uint uint8 uint16 uint32 uint64 int int8 int16 int32 int64 float float32 float64 complex64 complex128 byte rune string bool error uintptr any")
 	goOperators    = []string{"<<=", ">>=", "<<", ">>", "<=", ">=", "&^=", "&^", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "&&", "||", "<-", "++", "--", "==", "!=", ":=", "..."}
 )
 
-// word returns the length of the word of list that starts at i and ends at
-// a word boundary, or 0. Only one can: a longer word would need a word
-// character where a shorter one needs a boundary.
-func (l *goLexer) word(i int, list []string) int {
-	for _, w := range list {
-		if strings.HasPrefix(l.s[i:], w) && l.wordEnd(i+len(w)) {
-			return len(w)
-		}
-		if l.bail {
-			return 0
-		}
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
 	}
-	return 0
+	return m
 }
 
 // root matches chroma's Go rules, in chroma's order, at pos; it emits the
@@ -207,33 +208,28 @@ func (l *goLexer) root(pos int) int {
 			return 0
 		}
 	}
-	if n := l.word(pos, goNamespace); n > 0 {
-		l.emit(chroma.KeywordNamespace, s[pos:pos+n])
-		return n
-	}
-	if n := l.word(pos, goDeclarations); n > 0 {
-		l.emit(chroma.KeywordDeclaration, s[pos:pos+n])
-		return n
-	}
-	if n := l.word(pos, goKeywords); n > 0 {
-		l.emit(chroma.Keyword, s[pos:pos+n])
-		return n
-	}
-	if n := l.word(pos, goConstants); n > 0 {
-		l.emit(chroma.KeywordConstant, s[pos:pos+n])
-		return n
-	}
-	// builtin\b(\()
-	for _, w := range goBuiltinCalls {
-		if strings.HasPrefix(s[pos:], w) && l.at(pos+len(w)) == '(' {
+	// The keyword rules: each is a list of words followed by \b, so a
+	// word matches only as the whole run of word characters from pos;
+	// builtins count only when "(" follows at once.
+	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+		e := l.span(pos, isWord)
+		if l.bail {
+			return 0
+		}
+		w := s[pos:e]
+		if t, ok := goWords[w]; ok {
+			l.emit(t, w)
+			return e - pos
+		}
+		if goBuiltinCalls[w] && l.at(e) == '(' {
 			l.emit(chroma.NameBuiltin, w)
 			l.emit(chroma.Punctuation, "(")
-			return len(w) + 1
+			return e - pos + 1
 		}
-	}
-	if n := l.word(pos, goTypes); n > 0 {
-		l.emit(chroma.KeywordType, s[pos:pos+n])
-		return n
+		if goTypes[w] {
+			l.emit(chroma.KeywordType, w)
+			return e - pos
+		}
 	}
 	if l.bail {
 		return 0

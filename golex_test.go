@@ -164,3 +164,32 @@ func FuzzLexGo(f *testing.F) {
 		checkLexGo(t, "fuzz", code)
 	})
 }
+
+// BenchmarkLexers compares lexGo and lexHTTP with chroma's lexers on the
+// synthetic page's two blocks, the same tokens either way.
+func BenchmarkLexers(b *testing.B) {
+	src := string(syntheticPage(7, 100))
+	block := func(lang string) string {
+		start := strings.Index(src, "```"+lang+"\n") + len(lang) + 4
+		return src[start : start+strings.Index(src[start:], "```")]
+	}
+	for _, c := range []struct {
+		lang string
+		fast func(string) ([]chroma.Token, bool)
+	}{{"go", lexGo}, {"http", lexHTTP}} {
+		code := block(c.lang)
+		b.Run(c.lang+"/chroma", func(b *testing.B) {
+			for b.Loop() {
+				it, _ := chroma.Coalesce(lexers.Get(c.lang)).Tokenise(nil, code)
+				it.Tokens()
+			}
+		})
+		b.Run(c.lang+"/fast", func(b *testing.B) {
+			for b.Loop() {
+				if _, ok := c.fast(code); !ok {
+					b.Fatal("declined")
+				}
+			}
+		})
+	}
+}

@@ -288,6 +288,15 @@ type wordSink struct {
 
 func (ws *wordSink) Write(p []byte) (int, error) {
 	for i := 0; i < len(p); {
+		if c := p[i]; c < utf8.RuneSelf {
+			if asciiWord[c] {
+				ws.cur = append(ws.cur, c)
+			} else {
+				ws.flush()
+			}
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRune(p[i:])
 		if isSeparator(r) {
 			ws.flush()
@@ -303,6 +312,14 @@ func (ws *wordSink) WriteByte(c byte) error {
 	ws.Write([]byte{c})
 	return nil
 }
+
+// asciiWord is !isSeparator for ASCII, looked up instead of decoded.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = !isSeparator(rune(c))
+	}
+	return t
+}()
 
 func (ws *wordSink) flush() {
 	if len(ws.cur) == 0 {

@@ -388,3 +388,13 @@ func TestBodyWords(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBodyWords measures taking a synthetic page's distinct words
+// from its syntax tree.
+func BenchmarkBodyWords(b *testing.B) {
+	src := syntheticPage(7, 100)
+	doc := markdown.Parser().Parse(text.NewReader(src))
+	for b.Loop() {
+		bodyWords(doc, src)
+	}
+}
