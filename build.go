@@ -335,7 +335,7 @@ func (w *writer) writePage(p *Page) error {
 		}
 		defer func() { p.Body = nil }()
 	}
-	return w.create(outPath(p.URL), func(out io.Writer) error {
+	return w.createPage(outPath(p.URL), p.Body, func(out io.Writer) error {
 		return w.lay.execute(out, p.Kind.String(), w.view(p))
 	})
 }
@@ -398,6 +398,12 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // scanned for links and anchors while it is in memory, so the link check
 // needs no second read of the output.
 func (w *writer) create(name string, fill func(io.Writer) error) error {
+	return w.createPage(name, nil, fill)
+}
+
+// createPage is create for a page whose rendered Markdown body is body:
+// the link scan can skip the body's highlighted code.
+func (w *writer) createPage(name string, body []byte, fill func(io.Writer) error) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
 	buf.Reset()
@@ -405,7 +411,7 @@ func (w *writer) create(name string, fill func(io.Writer) error) error {
 		return err
 	}
 	if w.links != nil {
-		w.links.add(name, buf.Bytes())
+		w.links.addPage(name, buf.Bytes(), body)
 	}
 	return w.out.WriteFile(name, buf.Bytes())
 }

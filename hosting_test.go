@@ -2,12 +2,14 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -498,4 +500,81 @@ func checkLinks(root, base string) error {
 		x.add(name, data)
 	}
 	return x.check(base)
+}
+
+// TestWithoutCodeBlocks checks that cutting the highlighted blocks out of
+// a page body changes nothing the link check sees: on every page of the
+// shipped and a synthetic site, the ids and links found are the same, and
+// the blocks are really gone.
+func TestWithoutCodeBlocks(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"shipped", "synthetic"} {
+		cfg := shippedConfig(t)
+		if name == "synthetic" {
+			cfg.Content = Source{FS: syntheticContent(30), Name: "content"}
+		}
+		mustBuild(t, cfg)
+		cut := 0
+		for file, data := range readTree(t, cfg.Out) {
+			if !strings.HasSuffix(file, ".html") {
+				continue
+			}
+			page := []byte(data)
+			// The page's main element holds the body and no layout code block.
+			start, end := bytes.Index(page, []byte("<main")), bytes.LastIndex(page, []byte("</main>"))
+			if start < 0 || end < start {
+				continue
+			}
+			scan := withoutCodeBlocks(page, page[start:end])
+			if bytes.Contains(page[start:end], preOpen) {
+				cut++
+				if bytes.Contains(scan, preOpen) || len(scan) >= len(page) {
+					t.Errorf("%s: code blocks not cut", file)
+				}
+			}
+			ids, links := scanHTML(page)
+			cids, clinks := scanHTML(scan)
+			if !maps.Equal(ids, cids) || !slices.Equal(links, clinks) {
+				t.Errorf("%s: cutting code blocks changed what the scan finds:\nids %v\n vs %v\nlinks %v\n vs %v", file, ids, cids, links, clinks)
+			}
+		}
+		if cut < 25 {
+			t.Errorf("%s: only %d pages had code blocks to cut", name, cut)
+		}
+	}
+	for _, c := range []struct{ page, body, want string }{
+		{`<p>a</p><pre class="chroma"><code>x</code></pre><p>b</p>`, `<pre class="chroma"><code>x</code></pre>`, `<p>a</p><p>b</p>`},
+		{`<p>a</p><pre class="chroma"><code>x`, `<pre class="chroma"><code>x`, `<p>a</p><pre class="chroma"><code>x`}, // unclosed: kept
+		{`<pre class="chroma">layout</pre><main>body</main>`, `body`, `<pre class="chroma">layout</pre><main>body</main>`},
+		{`<main>x</main>`, `<pre class="chroma">elsewhere</pre>`, `<main>x</main>`}, // body not in page
+	} {
+		if got := string(withoutCodeBlocks([]byte(c.page), []byte(c.body))); got != c.want {
+			t.Errorf("withoutCodeBlocks(%q, %q) = %q, want %q", c.page, c.body, got, c.want)
+		}
+	}
+}
+
+// BenchmarkLinkScan scans a synthetic page for the link check whole and
+// with its code blocks cut, as builds do.
+func BenchmarkLinkScan(b *testing.B) {
+	cfg := shippedConfig(b)
+	cfg.Content = Source{FS: syntheticContent(3), Name: "content"}
+	mustBuild(b, cfg)
+	page, err := os.ReadFile(filepath.Join(cfg.Out, "p", "page-00001", "index.html"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := page[bytes.Index(page, []byte("<main")):bytes.LastIndex(page, []byte("</main>"))]
+	b.Run("whole", func(b *testing.B) {
+		for b.Loop() {
+			scanHTML(page)
+		}
+	})
+	b.Run("cut", func(b *testing.B) {
+		for b.Loop() {
+			scan := withoutCodeBlocks(page, body)
+			scanHTML(scan)
+			scanPool.Put(&scan)
+		}
+	})
 }

@@ -28,12 +28,19 @@ func newLinkIndex() *linkIndex {
 
 // add records one output file; HTML files are scanned. Safe for
 // concurrent use.
-func (x *linkIndex) add(name string, data []byte) {
+func (x *linkIndex) add(name string, data []byte) { x.addPage(name, data, nil) }
+
+// addPage is add for a page holding the rendered Markdown body.
+func (x *linkIndex) addPage(name string, data, body []byte) {
 	var ids map[string]bool
 	var links []string
 	isHTML := strings.HasSuffix(name, ".html")
 	if isHTML {
-		ids, links = scanHTML(data)
+		scan := withoutCodeBlocks(data, body)
+		ids, links = scanHTML(scan)
+		if len(scan) != len(data) {
+			scanPool.Put(&scan)
+		}
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -62,6 +69,46 @@ func (x *linkIndex) check(base string) error {
 		return fmt.Errorf("checking links in the output:\n%w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// preOpen starts every block highlight writes.
+var preOpen = []byte(`<pre class="chroma"`)
+
+// scanPool holds the buffers withoutCodeBlocks copies pages into.
+var scanPool = sync.Pool{New: func() any { b := []byte(nil); return &b }}
+
+// withoutCodeBlocks returns page without the highlighted code blocks of
+// body, the page's Markdown body, or page itself. Code blocks hold only
+// spans, neither ids nor links, but are most of a page's tags: skipping
+// them saves a good part of the scan. Only blocks inside the body are cut:
+// goldmark renders it with raw HTML left out and code escaped, so there
+// every "<pre class="chroma"" is one of highlight's, ending at the first
+// "</pre>"; in the layouts' part of the page the text could be anything.
+func withoutCodeBlocks(page, body []byte) []byte {
+	if len(body) == 0 || !bytes.Contains(body, preOpen) {
+		return page
+	}
+	off := bytes.Index(page, body)
+	if off < 0 {
+		return page
+	}
+	out := (*scanPool.Get().(*[]byte))[:0]
+	out = append(out, page[:off]...)
+	rest := body
+	for {
+		i := bytes.Index(rest, preOpen)
+		if i < 0 {
+			break
+		}
+		j := bytes.Index(rest[i:], []byte("</pre>"))
+		if j < 0 {
+			break
+		}
+		out = append(out, rest[:i]...)
+		rest = rest[i+j+len("</pre>"):]
+	}
+	out = append(out, rest...)
+	return append(out, page[off+len(body):]...)
 }
 
 // scanHTML returns the ids of an HTML page and the links it holds: href of
