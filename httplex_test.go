@@ -30,24 +30,28 @@ func checkLexHTTP(t testing.TB, name, code string) bool {
 	return true
 }
 
+// lexHTTPCases are message heads and whole messages; accept says whether
+// lexHTTP takes the input as it is (it declines bodies).
 var lexHTTPCases = []struct {
 	code   string
 	accept bool
 }{
 	{"GET /index.html HTTP/1.1\nHost: example.org\n", true},
-	{"POST  /form  HTTP/2\nContent-Type: application/x-www-form-urlencoded\n\na=1&b=2", true},
+	{"POST  /form  HTTP/2\nContent-Type: application/x-www-form-urlencoded\n\na=1&b=2", false},
+	{"POST  /form  HTTP/2\nContent-Type: application/x-www-form-urlencoded\n\n", true},
 	{"DELETE /x HTTP/1.0", true},
-	{"HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: 9\n\n{\"a\": 1}\n", true},
-	{"HTTP/1.1 422 Unprocessable Content\nContent-Type: application/problem+json\n\n{\"title\": \"x\"}", true},
-	{"HTTP/1.1 200 OK\nContent-Type: text/html; charset=utf-8\n\n<p>hi</p>\n", true},
-	{"HTTP/1.1 200 OK\nContent-Type: application/x-unknown\n\nbinary", true},
-	{"HTTP/1.1 200 OK\n\nno content type", true},
+	{"HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: 9\n\n{\"a\": 1}\n", false},
+	{"HTTP/1.1 422 Unprocessable Content\nContent-Type: application/problem+json\n\n{\"title\": \"x\"}", false},
+	{"HTTP/1.1 200 OK\nContent-Type: text/html; charset=utf-8\n\n<p>hi</p>\n", false},
+	{"HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\n\nRetry in 60 seconds if you can.\nOr not.", false},
+	{"HTTP/1.1 200 OK\nContent-Type: application/x-unknown\n\nbinary", false},
+	{"HTTP/1.1 200 OK\n\nno content type", false},
 	{"HTTP/2 204\n", true},
 	{"HTTP/1.1 208 Already Reported", true},
 	{"HTTP/1.1 2000 Odd\n", true},
 	{"HTTP/3 103 Early Hints\nLink: </style.css>; rel=preload\n  continued value\n\t tabbed\nX-Blank:   \nX-One: \n", true},
-	{"HTTP/1.1 200 OK\nX:  é ü\nContent-type : text/plain\n\nbody", true},
-	{"HTTP/1.1 200 OK\nContent-Type:;x\n\nbody", true},
+	{"HTTP/1.1 200 OK\nX:  é ü\nContent-type : text/plain\n\n", true},
+	{"HTTP/1.1 200 OK\nContent-Type:;x\n\nbody", false},
 	{"HTTP/1.1 200 OK\n\n", true},
 	{"GET /a\nb HTTP/1.1\n", true},
 	{"HTTP/1.2 200 OK\n", false},         // chroma marks the start an error
@@ -60,16 +64,74 @@ var lexHTTPCases = []struct {
 	{"", false},
 }
 
+// chromaHTTP returns chroma's own tokens for a message.
+func chromaHTTP(t testing.TB, code string) []chroma.Token {
+	t.Helper()
+	it, err := chroma.Coalesce(lexers.Get("http")).Tokenise(nil, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it.Tokens()
+}
+
+// checkMessage checks tokeniseHTTP on a whole message: the fast way equals
+// the chroma-only way, and both equal chroma's HTTP lexer unless the body
+// is text/plain, where they must be plain Text instead of chroma's Nu shell
+// highlighting, or chroma marks the head as an error (a method it does not
+// know), where chroma gives up on the body too.
+func checkMessage(t testing.TB, name, code string) {
+	t.Helper()
+	http := lexers.Get("http")
+	fast, err1 := tokeniseHTTP(http, code, true)
+	slow, err2 := tokeniseHTTP(http, code, false)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("%s: %v, %v", name, err1, err2)
+	}
+	if !slices.Equal(fast, slow) {
+		t.Fatalf("%s: fast and chroma-only tokens differ for %q\nfast: %v\nslow: %v", name, code, fast, slow)
+	}
+	head, body, _ := strings.Cut(chromaText(code), "\n\n")
+	headTokens := chromaHTTP(t, head+"\n\n")
+	if body != "" && slices.ContainsFunc(headTokens, func(t chroma.Token) bool { return t.Type == chroma.Error }) {
+		return // chroma cannot read the head; the body is lexed on its own
+	}
+	if body != "" && httpContentType(headTokens) == "text/plain" {
+		n := 0
+		for n < len(fast) && len(strings.Join(tokenValues(fast[:n]), "")) < len(head)+2 {
+			n++
+		}
+		for _, tok := range fast[n:] {
+			if tok.Type != chroma.Text {
+				t.Errorf("%s: text/plain body token %v %q is not plain text", name, tok.Type, tok.Value)
+			}
+		}
+		return
+	}
+	if want := chromaHTTP(t, code); !slices.Equal(fast, want) {
+		t.Fatalf("%s: tokeniseHTTP differs from chroma for %q\ngot:    %v\nchroma: %v", name, code, fast, want)
+	}
+}
+
+func tokenValues(tokens []chroma.Token) []string {
+	var out []string
+	for _, t := range tokens {
+		out = append(out, t.Value)
+	}
+	return out
+}
+
 func TestLexHTTPMatchesChroma(t *testing.T) {
 	t.Parallel()
 	for _, c := range lexHTTPCases {
 		if ok := checkLexHTTP(t, "case", c.code); ok != c.accept {
 			t.Errorf("lexHTTP(%q) accepted = %v, want %v", c.code, ok, c.accept)
 		}
+		checkMessage(t, "case", c.code)
 	}
 	// Every http example of the shipped content, message by message as
-	// highlight splits them: lexHTTP must take each, except where chroma
-	// itself marks an error (methods it does not know, such as WebDAV's).
+	// highlight splits them: lexHTTP must take each head, except where
+	// chroma itself marks an error (methods it does not know, such as
+	// WebDAV's).
 	var blocks, messages, declined int
 	fs.WalkDir(os.DirFS("content"), ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || !strings.HasSuffix(name, ".md") {
@@ -80,11 +142,15 @@ func TestLexHTTPMatchesChroma(t *testing.T) {
 			blocks++
 			for _, msg := range splitHTTPMessages(block) {
 				messages++
-				if !checkLexHTTP(t, name, msg) {
+				checkMessage(t, name, msg)
+				head := msg
+				if i := strings.Index(msg, "\n\n"); i >= 0 {
+					head = msg[:i+2]
+				}
+				if !checkLexHTTP(t, name, head) {
 					declined++
-					it, _ := chroma.Coalesce(lexers.Get("http")).Tokenise(nil, msg)
-					if !slices.ContainsFunc(it.Tokens(), func(t chroma.Token) bool { return t.Type == chroma.Error }) {
-						t.Errorf("%s: lexHTTP gave up on a message chroma lexes cleanly:\n%s", name, msg)
+					if !slices.ContainsFunc(chromaHTTP(t, head), func(t chroma.Token) bool { return t.Type == chroma.Error }) {
+						t.Errorf("%s: lexHTTP gave up on a head chroma lexes cleanly:\n%s", name, head)
 					}
 				}
 			}
@@ -94,7 +160,19 @@ func TestLexHTTPMatchesChroma(t *testing.T) {
 	if blocks < 80 {
 		t.Errorf("found only %d http blocks in the content", blocks)
 	}
-	t.Logf("%d http blocks, %d messages: %d lexed by lexHTTP, equal to chroma; %d left to chroma", blocks, messages, messages-declined, declined)
+	t.Logf("%d http blocks, %d messages: %d heads lexed by lexHTTP, equal to chroma; %d left to chroma", blocks, messages, messages-declined, declined)
+}
+
+// TestPlainTextBodies checks that a text/plain body is shown as plain text
+// on a built page, not as chroma's Nu shell highlighting (429's example:
+// "Rate limit of 60 requests per minute exceeded.").
+func TestPlainTextBodies(t *testing.T) {
+	t.Parallel()
+	code := "HTTP/1.1 429 Too Many Requests\nContent-Type: text/plain\n\nRate limit of 60 requests per minute exceeded.\n"
+	got := string(highlightUncached("http", code))
+	if !strings.HasSuffix(got, "\n\nRate limit of 60 requests per minute exceeded.\n</code></pre>\n") {
+		t.Errorf("text/plain body is not plain text:\n%s", got)
+	}
 }
 
 // fencedBlocks returns the code of the ```lang blocks of a Markdown page.
@@ -124,6 +202,7 @@ func FuzzLexHTTP(f *testing.F) {
 			return
 		}
 		checkLexHTTP(t, "fuzz", code)
+		checkMessage(t, "fuzz", code)
 	})
 }
 

@@ -457,22 +457,25 @@ var useFastLexers atomic.Bool
 
 func init() { useFastLexers.Store(true) }
 
-// tokenise runs lexer over code, through lexGo or lexHTTP where lexer is
-// chroma's Go or HTTP lexer and they can decide every token.
+// tokenise runs lexer over code, through lexGo where lexer is chroma's Go
+// lexer and lexGo can decide every token, and HTTP messages through
+// tokeniseHTTP.
 func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
-	if useFastLexers.Load() {
-		var tokens []chroma.Token
-		var ok bool
-		switch lexer.Config().Name {
-		case "Go":
-			tokens, ok = lexGo(code)
-		case "HTTP":
-			tokens, ok = lexHTTP(code)
+	switch lexer.Config().Name {
+	case "Go":
+		if useFastLexers.Load() {
+			if tokens, ok := lexGo(code); ok {
+				return tokens, nil
+			}
 		}
-		if ok {
-			return tokens, nil
-		}
+	case "HTTP":
+		return tokeniseHTTP(lexer, code, useFastLexers.Load())
 	}
+	return chromaTokens(lexer, code)
+}
+
+// chromaTokens is chroma's own tokenising, coalesced.
+func chromaTokens(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
 	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
 	if err != nil {
 		return nil, err
