@@ -10,16 +10,19 @@ import (
 	"sync/atomic"
 )
 
-// Highlighting code is most of a build's work: chroma's lexers run many
-// regular expressions per token. Its result depends only on the language
-// and the code, so it is cached by those: in memory for the life of the
-// process (the dev server keeps it across rebuilds), and optionally on disk
-// between builds (-cache).
+// Chroma's lexers run many regular expressions per token: a ten-line block
+// can take half a millisecond. A block's HTML depends only on its language
+// and code, so blocks that went through chroma's lexers are cached by
+// those: in memory for the life of the process (the dev server keeps it
+// across rebuilds), and optionally on disk between builds (-cache). Blocks
+// lexed by lexGo and lexHTTP are not: they take a few microseconds, less
+// than keeping them (BenchmarkHighlightCache measured a warm disk cache
+// slower than none on Go and HTTP blocks).
 
 // highlightVersion names the highlighting's output format in disk cache
 // keys; change it whenever highlightUncached or chroma's version changes
 // what it writes, so old entries are not reused.
-const highlightVersion = "chroma v2.27.0, classes, http split v1"
+const highlightVersion = "chroma v2.27.0, classes, http split v2, text/plain plain"
 
 type cachedBlock struct {
 	html []byte
@@ -52,7 +55,8 @@ func highlightKey(lang, code string) string { return lang + "\x00" + code }
 // deterministic, so a cached block is byte-identical to a fresh one.
 func highlight(lang, code string) []byte {
 	if !useHighlightCache.Load() {
-		return highlightUncached(lang, code)
+		html, _ := highlightUncached(lang, code)
+		return html
 	}
 	key := highlightKey(lang, code)
 	if v, ok := highlightCache.Load(key); ok {
@@ -60,9 +64,10 @@ func highlight(lang, code string) []byte {
 		b.used.Store(true)
 		return b.html
 	}
-	b := &cachedBlock{html: highlightUncached(lang, code)}
-	if !keepAllBlocks.Load() && cachedBytes.Load() > maxCachedBytes.Load() {
-		return b.html
+	html, slow := highlightUncached(lang, code)
+	b := &cachedBlock{html: html}
+	if !slow || !keepAllBlocks.Load() && cachedBytes.Load() > maxCachedBytes.Load() {
+		return b.html // cheaper to highlight again than to keep
 	}
 	b.used.Store(true)
 	if _, loaded := highlightCache.LoadOrStore(key, b); !loaded {

@@ -191,31 +191,29 @@ func lexHTTP(code string) (tokens []chroma.Token, ok bool) {
 // lists text/plain, and ranks above the plain-text lexer), so prose such
 // as "Rate limit of 60 requests" came out with numbers and keywords
 // highlighted; here it is plain text.
-func tokeniseHTTP(lexer chroma.Lexer, code string, fast bool) ([]chroma.Token, error) {
+func tokeniseHTTP(lexer chroma.Lexer, code string, fast bool) (tokens []chroma.Token, slow bool, err error) {
 	code = chromaText(code)
 	head, body := code, ""
 	if i := strings.Index(code, "\n\n"); i >= 0 {
 		head, body = code[:i+2], code[i+2:]
 	}
-	var tokens []chroma.Token
 	ok := false
 	if fast {
 		tokens, ok = lexHTTP(head)
 	}
 	if !ok {
-		var err error
 		if tokens, err = chromaTokens(lexer, head); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 	}
 	if body == "" {
-		return tokens, nil
+		return tokens, !ok, nil
 	}
-	bodyTokens, err := httpBody(body, httpContentType(tokens), fast)
+	bodyTokens, bodySlow, err := httpBody(body, httpContentType(tokens), fast)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
-	return coalesceTokens(append(tokens, bodyTokens...)), nil
+	return coalesceTokens(append(tokens, bodyTokens...)), !ok || bodySlow, nil
 }
 
 // chromaText returns code as chroma's lexers read it: as runes (invalid
@@ -257,14 +255,14 @@ func httpContentType(tokens []chroma.Token) string {
 // lexer for its media type (or, for a type like application/problem+json,
 // for its suffix), as Text when there is none, and as Generic when the
 // message has no Content-Type; text/plain is plain text.
-func httpBody(body, contentType string, fast bool) ([]chroma.Token, error) {
+func httpBody(body, contentType string, fast bool) (tokens []chroma.Token, slow bool, err error) {
 	if contentType == "" {
-		return []chroma.Token{{Type: chroma.Generic, Value: body}}, nil
+		return []chroma.Token{{Type: chroma.Generic, Value: body}}, false, nil
 	}
 	var lexer chroma.Lexer
 	if contentType == "text/plain" {
 		if fast && utf8.ValidString(body) && strings.IndexByte(body, '\r') < 0 {
-			return plainTokens(body), nil
+			return plainTokens(body), false, nil
 		}
 		lexer = lexers.Get("plaintext")
 	} else {
@@ -276,13 +274,13 @@ func httpBody(body, contentType string, fast bool) ([]chroma.Token, error) {
 		}
 	}
 	if lexer == nil {
-		return []chroma.Token{{Type: chroma.Text, Value: body}}, nil
+		return []chroma.Token{{Type: chroma.Text, Value: body}}, false, nil
 	}
 	it, err := lexer.Tokenise(nil, body)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
-	return it.Tokens(), nil
+	return it.Tokens(), true, nil
 }
 
 // plainTokens is chroma's plain-text lexer: each line, then its newline,

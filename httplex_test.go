@@ -82,8 +82,8 @@ func chromaHTTP(t testing.TB, code string) []chroma.Token {
 func checkMessage(t testing.TB, name, code string) {
 	t.Helper()
 	http := lexers.Get("http")
-	fast, err1 := tokeniseHTTP(http, code, true)
-	slow, err2 := tokeniseHTTP(http, code, false)
+	fast, _, err1 := tokeniseHTTP(http, code, true)
+	slow, _, err2 := tokeniseHTTP(http, code, false)
 	if err1 != nil || err2 != nil {
 		t.Fatalf("%s: %v, %v", name, err1, err2)
 	}
@@ -169,7 +169,8 @@ func TestLexHTTPMatchesChroma(t *testing.T) {
 func TestPlainTextBodies(t *testing.T) {
 	t.Parallel()
 	code := "HTTP/1.1 429 Too Many Requests\nContent-Type: text/plain\n\nRate limit of 60 requests per minute exceeded.\n"
-	got := string(highlightUncached("http", code))
+	html, _ := highlightUncached("http", code)
+	got := string(html)
 	if !strings.HasSuffix(got, "\n\nRate limit of 60 requests per minute exceeded.\n</code></pre>\n") {
 		t.Errorf("text/plain body is not plain text:\n%s", got)
 	}

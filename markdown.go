@@ -415,7 +415,7 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, src []byte, node ast.N
 // every block, highlighted or not, has the same wrapper.
 var chromaFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4), chromahtml.PreventSurroundingPre(true))
 
-func highlightUncached(lang, code string) []byte {
+func highlightUncached(lang, code string) (html []byte, slow bool) {
 	var buf bytes.Buffer
 	buf.WriteString(`<pre class="chroma"`)
 	if lang != "" {
@@ -437,7 +437,8 @@ func highlightUncached(lang, code string) []byte {
 		}
 		for _, chunk := range chunks {
 			mark := buf.Len()
-			tokens, err := tokenise(lexer, chunk)
+			tokens, viaChroma, err := tokenise(lexer, chunk)
+			slow = slow || viaChroma
 			if err == nil {
 				err = formatTokens(&buf, tokens)
 			}
@@ -448,7 +449,7 @@ func highlightUncached(lang, code string) []byte {
 		}
 	}
 	buf.WriteString("</code></pre>\n")
-	return buf.Bytes()
+	return buf.Bytes(), slow
 }
 
 // useFastLexers is turned off only by tests that compare the optimised
@@ -459,19 +460,21 @@ func init() { useFastLexers.Store(true) }
 
 // tokenise runs lexer over code, through lexGo where lexer is chroma's Go
 // lexer and lexGo can decide every token, and HTTP messages through
-// tokeniseHTTP.
-func tokenise(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
+// tokeniseHTTP. slow reports that chroma's regular expressions did some of
+// the work, which is what makes a block worth caching.
+func tokenise(lexer chroma.Lexer, code string) (tokens []chroma.Token, slow bool, err error) {
 	switch lexer.Config().Name {
 	case "Go":
 		if useFastLexers.Load() {
 			if tokens, ok := lexGo(code); ok {
-				return tokens, nil
+				return tokens, false, nil
 			}
 		}
 	case "HTTP":
 		return tokeniseHTTP(lexer, code, useFastLexers.Load())
 	}
-	return chromaTokens(lexer, code)
+	tokens, err = chromaTokens(lexer, code)
+	return tokens, true, err
 }
 
 // chromaTokens is chroma's own tokenising, coalesced.
