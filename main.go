@@ -49,6 +49,9 @@ func main() {
 		}
 	}
 	if len(os.Args) > 1 && (os.Args[1] == "build" || os.Args[1] == "serve") {
+		if os.Args[1] == "build" {
+			raiseHeapFloor()
+		}
 		hugeHeap(64 << 20)
 	}
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -65,11 +68,6 @@ func main() {
 		os.Exit(1)
 	}
 }
-
-// buildMemoryLimit is the soft memory limit of a build (GOMEMLIMIT
-// overrides it). Builds stream pages to disk, so even 10,000 pages need
-// less; the limit only trims garbage.
-const buildMemoryLimit = 200 << 20
 
 // errUsage means the command line was wrong; usage was printed already.
 var errUsage = errors.New("usage")
@@ -218,8 +216,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Offline: *offline, Zip: *zipPath, HashAssets: true, CacheDir: *cacheDir}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft limit: near it the collector works harder rather than
-		// letting a big build's garbage double its footprint. (A higher
-		// GOGC was measured slower: fresh memory costs page faults.)
+		// letting a big build's garbage double its footprint. (GOGC off
+		// was measured slower for big builds: the heap outgrows the huge
+		// pages and fresh memory costs page faults; see heapFloor.)
 		debug.SetMemoryLimit(buildMemoryLimit)
 	}
 	res, err := Build(ctx, cfg)
