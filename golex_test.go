@@ -13,40 +13,45 @@ import (
 	"github.com/alecthomas/chroma/v2/lexers"
 )
 
-// chromaGo returns chroma's own tokens for code, the reference for lexGo.
-func chromaGo(t testing.TB, code string) []chroma.Token {
+// chromaRef returns chroma's own coalesced tokens for code in lang: the
+// reference the hand-written lexers are held to.
+func chromaRef(t testing.TB, lang, code string) []chroma.Token {
 	t.Helper()
-	it, err := chroma.Coalesce(lexers.Get("go")).Tokenise(nil, code)
+	it, err := chroma.Coalesce(lexers.Get(lang)).Tokenise(nil, code)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return it.Tokens()
 }
 
-// checkLexGo fails when lexGo accepts code but disagrees with chroma, and
-// reports whether lexGo accepted it.
-func checkLexGo(t testing.TB, name, code string) bool {
+// checkFastLexer fails when fast accepts code but disagrees with chroma's
+// lexer for lang, naming the first token that differs, and reports whether
+// fast accepted the code.
+func checkFastLexer(t testing.TB, name, lang, code string, fast func(string) ([]chroma.Token, bool)) bool {
 	t.Helper()
-	got, ok := lexGo(code)
+	got, ok := fast(code)
 	if !ok {
 		return false
 	}
-	want := chromaGo(t, code)
-	if !slices.Equal(got, want) {
-		for i := 0; i < len(got) || i < len(want); i++ {
-			var g, w chroma.Token
-			if i < len(got) {
-				g = got[i]
-			}
-			if i < len(want) {
-				w = want[i]
-			}
-			if g != w {
-				t.Fatalf("%s: token %d: lexGo %v %q, chroma %v %q (of %d/%d)\ncode: %q", name, i, g.Type, g.Value, w.Type, w.Value, len(got), len(want), code)
-			}
+	want := chromaRef(t, lang, code)
+	for i := 0; i < len(got) || i < len(want); i++ {
+		var g, w chroma.Token
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			t.Fatalf("%s: token %d: %s lexer %v %q, chroma %v %q (of %d/%d)\ncode: %q", name, i, lang, g.Type, g.Value, w.Type, w.Value, len(got), len(want), code)
 		}
 	}
 	return true
+}
+
+func checkLexGo(t testing.TB, name, code string) bool {
+	t.Helper()
+	return checkFastLexer(t, name, "go", code, lexGo)
 }
 
 // lexGoCases are the corners of chroma's rules: rule order, word

@@ -12,22 +12,9 @@ import (
 	"github.com/alecthomas/chroma/v2/lexers"
 )
 
-// checkLexHTTP fails when lexHTTP accepts code but disagrees with chroma,
-// and reports whether lexHTTP accepted it.
 func checkLexHTTP(t testing.TB, name, code string) bool {
 	t.Helper()
-	got, ok := lexHTTP(code)
-	if !ok {
-		return false
-	}
-	it, err := chroma.Coalesce(lexers.Get("http")).Tokenise(nil, code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := it.Tokens(); !slices.Equal(got, want) {
-		t.Fatalf("%s: lexHTTP differs from chroma for %q\nlexHTTP: %v\nchroma:  %v", name, code, got, want)
-	}
-	return true
+	return checkFastLexer(t, name, "http", code, lexHTTP)
 }
 
 // lexHTTPCases are message heads and whole messages; accept says whether
@@ -64,16 +51,6 @@ var lexHTTPCases = []struct {
 	{"", false},
 }
 
-// chromaHTTP returns chroma's own tokens for a message.
-func chromaHTTP(t testing.TB, code string) []chroma.Token {
-	t.Helper()
-	it, err := chroma.Coalesce(lexers.Get("http")).Tokenise(nil, code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return it.Tokens()
-}
-
 // checkMessage checks tokeniseHTTP on a whole message: the fast way equals
 // the chroma-only way, and both equal chroma's HTTP lexer unless the body
 // is text/plain, where they must be plain Text instead of chroma's Nu shell
@@ -91,7 +68,7 @@ func checkMessage(t testing.TB, name, code string) {
 		t.Fatalf("%s: fast and chroma-only tokens differ for %q\nfast: %v\nslow: %v", name, code, fast, slow)
 	}
 	head, body, _ := strings.Cut(chromaText(code), "\n\n")
-	headTokens := chromaHTTP(t, head+"\n\n")
+	headTokens := chromaRef(t, "http", head+"\n\n")
 	if body != "" && slices.ContainsFunc(headTokens, func(t chroma.Token) bool { return t.Type == chroma.Error }) {
 		return // chroma cannot read the head; the body is lexed on its own
 	}
@@ -107,7 +84,7 @@ func checkMessage(t testing.TB, name, code string) {
 		}
 		return
 	}
-	if want := chromaHTTP(t, code); !slices.Equal(fast, want) {
+	if want := chromaRef(t, "http", code); !slices.Equal(fast, want) {
 		t.Fatalf("%s: tokeniseHTTP differs from chroma for %q\ngot:    %v\nchroma: %v", name, code, fast, want)
 	}
 }
@@ -149,7 +126,7 @@ func TestLexHTTPMatchesChroma(t *testing.T) {
 				}
 				if !checkLexHTTP(t, name, head) {
 					declined++
-					if !slices.ContainsFunc(chromaHTTP(t, head), func(t chroma.Token) bool { return t.Type == chroma.Error }) {
+					if !slices.ContainsFunc(chromaRef(t, "http", head), func(t chroma.Token) bool { return t.Type == chroma.Error }) {
 						t.Errorf("%s: lexHTTP gave up on a head chroma lexes cleanly:\n%s", name, head)
 					}
 				}
