@@ -5,11 +5,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // words is the vocabulary of synthetic prose.
@@ -302,4 +305,54 @@ func resetHighlightCache() {
 	highlightCache.Clear()
 	cachedBytes.Store(0)
 	keepAllBlocks.Store(false)
+}
+
+// TestCompareBuilds times whole-process builds of two statusdocs binaries,
+// alternated run by run so both see the same state of a noisy machine, and
+// reports each one's median and the ratio. It runs only when asked:
+//
+//	STATUSDOCS_COMPARE="/tmp/old /tmp/new" STATUSDOCS_COMPARE_CONTENT=/tmp/syn100 \
+//	  STATUSDOCS_COMPARE_RUNS=15 go test -run TestCompareBuilds -v .
+//
+// Outputs go to a fresh folder each run and old ones are moved aside, not
+// deleted, until the end (see benchBuilds for why).
+func TestCompareBuilds(t *testing.T) {
+	bins := strings.Fields(os.Getenv("STATUSDOCS_COMPARE"))
+	if len(bins) == 0 {
+		t.Skip("set STATUSDOCS_COMPARE to two or more statusdocs binaries to compare")
+	}
+	content := os.Getenv("STATUSDOCS_COMPARE_CONTENT")
+	if content == "" {
+		content = "content"
+	}
+	runs, _ := strconv.Atoi(os.Getenv("STATUSDOCS_COMPARE_RUNS"))
+	if runs <= 0 {
+		runs = 10
+	}
+	work := t.TempDir()
+	times := make([][]time.Duration, len(bins))
+	for r := 0; r <= runs; r++ { // round 0 warms the caches and is dropped
+		for i, bin := range bins {
+			out := filepath.Join(work, fmt.Sprintf("out-%d-%d", r, i))
+			cmd := exec.Command(bin, "build", "-content", content, "-layouts", "layouts", "-static", "static", "-out", out)
+			start := time.Now()
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%s: %v\n%s", bin, err, msg)
+			}
+			if r > 0 {
+				times[i] = append(times[i], time.Since(start))
+			}
+		}
+	}
+	base := median(times[0])
+	for i, bin := range bins {
+		m := median(times[i])
+		t.Logf("%-30s median %8.1f ms  ratio %.2f", bin, float64(m.Microseconds())/1000, float64(m)/float64(base))
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
