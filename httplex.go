@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
+	lexers "statusdocs.local/chromalexers"
 )
 
 // lexHTTP tokenises the head of an HTTP message (start line, header lines,

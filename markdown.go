@@ -10,7 +10,6 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -20,6 +19,7 @@ import (
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/frontmatter"
 	"gopkg.in/yaml.v3"
+	lexers "statusdocs.local/chromalexers"
 )
 
 // strictYAML is the only front matter format: YAML between "---" lines,
@@ -426,7 +426,7 @@ func highlightUncached(lang, code string) (html []byte, slow bool) {
 	buf.WriteString(`><code>`)
 	var lexer chroma.Lexer
 	if lang != "" {
-		lexer = lexers.Get(lang)
+		lexer = lexerFor(lang)
 	}
 	if lexer == nil {
 		buf.Write(util.EscapeHTML([]byte(code)))
@@ -450,6 +450,21 @@ func highlightUncached(lang, code string) (html []byte, slow bool) {
 	}
 	buf.WriteString("</code></pre>\n")
 	return buf.Bytes(), slow
+}
+
+// lexerFor returns lexers.Get(lang), taking Go and HTTP straight from their
+// variables: Get fills the registry of all lexers (third_party/chromalexers
+// does that on first lookup), which a site whose examples are all Go and
+// HTTP without bodies then never needs. TestLexerFor checks both ways give
+// the same lexer.
+func lexerFor(lang string) chroma.Lexer {
+	switch strings.ToLower(lang) {
+	case "go", "golang":
+		return lexers.Go
+	case "http":
+		return lexers.HTTP
+	}
+	return lexers.Get(lang)
 }
 
 // useFastLexers is turned off only by tests that compare the optimised
