@@ -38,7 +38,7 @@ func lexGo(code string) (tokens []chroma.Token, ok bool) {
 	l := &goLexer{s: code, out: make([]chroma.Token, 0, len(code)/4)}
 	for pos := 0; pos < len(code); {
 		n := l.root(pos)
-		if l.bail {
+		if l.bail || n <= 0 {
 			return nil, false
 		}
 		pos += n
