@@ -43,29 +43,7 @@ func lexGo(code string) (tokens []chroma.Token, ok bool) {
 		}
 		pos += n
 	}
-	return coalesce(code, l.out), true
-}
-
-// coalesce merges runs of tokens of one type as chroma.Coalesce does,
-// including its habit of not growing a token past 8 KiB. The tokens are
-// consecutive pieces of src, so a merged token is a longer piece of it.
-func coalesce(src string, in []chroma.Token) []chroma.Token {
-	out := in[:0]
-	start, end := 0, 0 // the last output token is src[start:end]
-	for _, t := range in {
-		from := end
-		end += len(t.Value)
-		if t.Value == "" {
-			continue
-		}
-		if n := len(out); n > 0 && out[n-1].Type == t.Type && len(out[n-1].Value) < 8192 {
-			out[n-1].Value = src[start:end]
-			continue
-		}
-		start = from
-		out = append(out, t)
-	}
-	return out
+	return coalesceTokens(l.out), true
 }
 
 func (l *goLexer) emit(t chroma.TokenType, v string) {

@@ -300,20 +300,3 @@ func plainTokens(body string) []chroma.Token {
 	}
 	return out
 }
-
-// coalesceTokens is chroma.Coalesce over a token list whose values need
-// not be consecutive pieces of one string.
-func coalesceTokens(in []chroma.Token) []chroma.Token {
-	out := in[:0]
-	for _, t := range in {
-		if t.Value == "" {
-			continue
-		}
-		if n := len(out); n > 0 && out[n-1].Type == t.Type && len(out[n-1].Value) < 8192 {
-			out[n-1].Value += t.Value
-			continue
-		}
-		out = append(out, t)
-	}
-	return out
-}

@@ -501,6 +501,43 @@ func chromaTokens(lexer chroma.Lexer, code string) ([]chroma.Token, error) {
 	return it.Tokens(), nil
 }
 
+// coalesceTokens merges runs of tokens of one type as chroma.Coalesce
+// does: empty tokens are dropped, and a token stops growing once it holds
+// 8 KiB. Each merged token is built once, so a long run (a line of 2,000
+// braces, say) costs linear time, not quadratic as with repeated +=.
+func coalesceTokens(in []chroma.Token) []chroma.Token {
+	out := in[:0]
+	for i := 0; i < len(in); {
+		t := in[i]
+		i++
+		if t.Value == "" {
+			continue
+		}
+		n, j := len(t.Value), i
+		for ; j < len(in) && n < 8192; j++ {
+			if in[j].Value == "" {
+				continue
+			}
+			if in[j].Type != t.Type {
+				break
+			}
+			n += len(in[j].Value)
+		}
+		if j > i {
+			var b strings.Builder
+			b.Grow(n)
+			b.WriteString(t.Value)
+			for _, u := range in[i:j] {
+				b.WriteString(u.Value)
+			}
+			t.Value = b.String()
+		}
+		out = append(out, t)
+		i = j
+	}
+	return out
+}
+
 // formatTokens writes coalesced tokens (none empty) as chromaFormatter
 // does. With CSS classes, no line spans and no line numbers, that
 // formatter writes each line of each token as <span class="...">escaped
