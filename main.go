@@ -48,12 +48,6 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	if len(os.Args) > 1 && (os.Args[1] == "build" || os.Args[1] == "serve") {
-		if os.Args[1] == "build" {
-			raiseHeapFloor()
-		}
-		hugeHeap(64 << 20)
-	}
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	pprof.StopCPUProfile()
 	if errors.Is(err, flag.ErrHelp) {
@@ -221,6 +215,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// pages and fresh memory costs page faults; see heapFloor.)
 		debug.SetMemoryLimit(buildMemoryLimit)
 	}
+	prepareHeap(true)
 	res, err := Build(ctx, cfg)
 	if err != nil {
 		return err

@@ -1,6 +1,9 @@
 package main
 
-import "os"
+import (
+	"os"
+	"sync"
+)
 
 // buildMemoryLimit is the soft memory limit of a build (GOMEMLIMIT
 // overrides it). Builds stream pages to disk, so even 10,000 pages need
@@ -20,8 +23,21 @@ var heapFloor []byte
 
 const heapFloorSize = 32 << 20
 
-// raiseHeapFloor allocates heapFloor. Builds call it before hugeHeap, so
-// the floor does not take the pages marked for huge pages.
+var prepareHeapOnce sync.Once
+
+// prepareHeap readies the heap once per process, after a command's flags
+// are read: the floor for a build (not the long-running dev server), then
+// hugeHeap, so the floor does not take the pages marked for huge pages.
+func prepareHeap(floor bool) {
+	prepareHeapOnce.Do(func() {
+		if floor {
+			raiseHeapFloor()
+		}
+		hugeHeap(64 << 20)
+	})
+}
+
+// raiseHeapFloor allocates heapFloor.
 func raiseHeapFloor() {
 	if os.Getenv("GOGC") == "" {
 		heapFloor = make([]byte, heapFloorSize)

@@ -536,6 +536,7 @@ Flags:
 	if err != nil {
 		return err
 	}
+	prepareHeap(false)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("-addr %s: %w", *addr, err)
