@@ -315,7 +315,9 @@ func resetHighlightCache() {
 //	  STATUSDOCS_COMPARE_RUNS=15 go test -run TestCompareBuilds -v .
 //
 // Outputs go to a fresh folder each run and old ones are moved aside, not
-// deleted, until the end (see benchBuilds for why).
+// deleted, until the end (see benchBuilds for why); STATUSDOCS_BENCH_DIR
+// puts them on a tmpfs. It reports CPU time (user and system) too, which
+// drifts less than wall time on a shared machine.
 func TestCompareBuilds(t *testing.T) {
 	bins := strings.Fields(os.Getenv("STATUSDOCS_COMPARE"))
 	if len(bins) == 0 {
@@ -330,8 +332,18 @@ func TestCompareBuilds(t *testing.T) {
 		runs = 10
 	}
 	work := t.TempDir()
+	if dir := os.Getenv("STATUSDOCS_BENCH_DIR"); dir != "" {
+		// As in benchBuilds: tmpfs leaves only the program's own work.
+		tmp, err := os.MkdirTemp(dir, "statusdocs-compare-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(tmp)
+		work = tmp
+	}
 	times := make([][]time.Duration, len(bins))
-	for r := 0; r <= runs; r++ { // round 0 warms the caches and is dropped
+	cpu := make([][]time.Duration, len(bins)) // user + system: less noisy than wall time
+	for r := 0; r <= runs; r++ {              // round 0 warms the caches and is dropped
 		for i, bin := range bins {
 			out := filepath.Join(work, fmt.Sprintf("out-%d-%d", r, i))
 			cmd := exec.Command(bin, "build", "-content", content, "-layouts", "layouts", "-static", "static", "-out", out)
@@ -341,13 +353,15 @@ func TestCompareBuilds(t *testing.T) {
 			}
 			if r > 0 {
 				times[i] = append(times[i], time.Since(start))
+				cpu[i] = append(cpu[i], cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
 			}
 		}
 	}
-	base := median(times[0])
+	base, baseCPU := median(times[0]), median(cpu[0])
 	for i, bin := range bins {
-		m := median(times[i])
-		t.Logf("%-30s median %8.1f ms  ratio %.2f", bin, float64(m.Microseconds())/1000, float64(m)/float64(base))
+		m, c := median(times[i]), median(cpu[i])
+		t.Logf("%-30s median %8.1f ms  ratio %.2f   CPU %8.1f ms  ratio %.2f", bin,
+			float64(m.Microseconds())/1000, float64(m)/float64(base), float64(c.Microseconds())/1000, float64(c)/float64(baseCPU))
 	}
 }
 

@@ -7,12 +7,22 @@ package lexers
 // in upstream's order (XML lexers in file order, then the Go ones in
 // initialisation order, then what upstream's init functions did), so every
 // lookup answers as upstream's does.
+//
+// The XML lexers' configurations are not parsed then either: upstream
+// decodes the <config> of all 279 files with encoding/xml (7 ms of CPU on
+// our machines, in every build whose code needs the registry), though they
+// never change. xmlconfigs.go holds them decoded ahead of time (generated
+// from the files by statusdocs's TestChromaLexersCopy), and a file is read
+// only when its lexer first tokenises, as upstream does with the rules.
 
 import (
-	"io/fs"
+	"encoding/xml"
+	"fmt"
+	"math"
 	"sync"
 
 	"github.com/alecthomas/chroma/v2"
+	"github.com/dlclark/regexp2/v2"
 )
 
 var (
@@ -38,12 +48,8 @@ func afterLoad(f func()) bool {
 // registry fills GlobalLexerRegistry on first use and returns it.
 func registry() *chroma.LexerRegistry {
 	loadOnce.Do(func() {
-		paths, err := fs.Glob(embedded, "embedded/*.xml")
-		if err != nil {
-			panic(err)
-		}
-		for _, path := range paths {
-			GlobalLexerRegistry.Register(chroma.MustNewXMLLexer(embedded, path))
+		for _, x := range xmlConfigs() {
+			GlobalLexerRegistry.Register(newXMLLexer(x.path, x.config))
 		}
 		for _, lexer := range goLexers {
 			GlobalLexerRegistry.Register(lexer)
@@ -53,4 +59,84 @@ func registry() *chroma.LexerRegistry {
 		}
 	})
 	return GlobalLexerRegistry
+}
+
+// xmlConfig is the configuration of one embedded XML lexer, decoded ahead
+// of time.
+type xmlConfig struct {
+	path   string
+	config *chroma.Config
+}
+
+// newXMLLexer is chroma.NewXMLLexer with the configuration given: the
+// same lexer, analyser included, whose rules are read from the file on
+// first use.
+func newXMLLexer(path string, config *chroma.Config) chroma.Lexer {
+	lexer := chroma.MustNewLexer(config, func() chroma.Rules {
+		rules, err := xmlRules(path)
+		if err != nil {
+			// The files are embedded, and statusdocs's tests tokenise
+			// with every one of them.
+			panic(err)
+		}
+		return rules
+	})
+	if config.Analyse != nil {
+		lexer.SetAnalyser(xmlAnalyser(config))
+	}
+	return lexer
+}
+
+// xmlRules decodes the rules of an embedded XML lexer, as upstream does.
+func xmlRules(path string) (chroma.Rules, error) {
+	var lexer struct {
+		chroma.Config
+		Rules chroma.Rules `xml:"rules"`
+	}
+	f, err := embedded.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if err := xml.NewDecoder(f).Decode(&lexer); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return lexer.Rules, nil
+}
+
+// xmlAnalyser is the content analyser chroma.NewXMLLexer makes from a
+// configuration's <analyse> element.
+func xmlAnalyser(config *chroma.Config) func(string) float32 {
+	type regexAnalyse struct {
+		re    *regexp2.Regexp
+		score float32
+	}
+	regexAnalysers := make([]regexAnalyse, 0, len(config.Analyse.Regexes))
+	regexFlags := regexp2.None
+	if config.CaseInsensitive {
+		regexFlags = regexp2.IgnoreCase
+	}
+	for _, ra := range config.Analyse.Regexes {
+		re, err := regexp2.Compile(ra.Pattern, regexFlags)
+		if err != nil {
+			panic(fmt.Errorf("%s: %q is not a valid analyser regex: %w", config.Name, ra.Pattern, err))
+		}
+		regexAnalysers = append(regexAnalysers, regexAnalyse{re, ra.Score})
+	}
+	return func(text string) float32 {
+		var score float32
+		for _, ra := range regexAnalysers {
+			ok, err := ra.re.MatchString(text)
+			if err != nil {
+				return 0
+			}
+			if ok && config.Analyse.First {
+				return float32(math.Min(float64(ra.score), 1.0))
+			}
+			if ok {
+				score += ra.score
+			}
+		}
+		return float32(math.Min(float64(score), 1.0))
+	}
 }
