@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -81,14 +82,12 @@ func loadMeta(name, display string, src []byte) (*Page, error) {
 	if err != nil {
 		return nil, fileErrorf(display, 1, "%v", err)
 	}
-	pc := parser.NewContext()
-	markdown.Parser().Parse(text.NewReader(head), parser.WithContext(pc))
-	data := frontmatter.Get(pc)
-	if data == nil {
+	var fm frontMatter
+	err = decodeFrontMatter(head, &fm)
+	if errors.Is(err, errNoFrontMatter) {
 		return nil, fileErrorf(display, 1, `missing front matter (a "---" line, YAML, and a closing "---" line)`)
 	}
-	var fm frontMatter
-	if err := frontMatterError(data.Decode(&fm), display, 1); err != nil {
+	if err := frontMatterError(err, display, 1); err != nil {
 		return nil, err
 	}
 	if err := checkFrontMatter(p, &fm); err != nil {
@@ -116,6 +115,46 @@ func renderBody(p *Page, src []byte, lk *linker, words bool) error {
 		p.Text = plainText(doc, src)
 	}
 	return nil
+}
+
+// errNoFrontMatter means a page does not start with front matter.
+var errNoFrontMatter = errors.New("no front matter")
+
+// decodeFrontMatter decodes the front matter that head, a page up to the
+// end of its closing "---" line, starts with. The goldmark extension that
+// also skips it when bodies are parsed finds it by parsing head as
+// Markdown; where the opening and closing lines are exactly "---" (all the
+// shipped pages) its YAML is simply the lines between, and decoding them
+// directly saves a parse per page. Any other delimiter lines go through
+// the extension, whose rules (the closing line repeats the opening one, no
+// trailing blanks) then decide.
+func decodeFrontMatter(head []byte, v any) error {
+	if raw, ok := plainFrontMatter(head); ok {
+		return strictYAML.Unmarshal(raw, v)
+	}
+	pc := parser.NewContext()
+	markdown.Parser().Parse(text.NewReader(head), parser.WithContext(pc))
+	data := frontmatter.Get(pc)
+	if data == nil {
+		return errNoFrontMatter
+	}
+	return data.Decode(v)
+}
+
+// plainFrontMatter returns the lines between the first line of head and
+// its last, when both are exactly "---" (before an optional "\r").
+func plainFrontMatter(head []byte) ([]byte, bool) {
+	isDelim := func(line []byte) bool { return string(bytes.TrimSuffix(line, []byte("\r"))) == "---" }
+	first, rest, ok := bytes.Cut(head, []byte("\n"))
+	if !ok || !isDelim(first) {
+		return nil, false
+	}
+	body := bytes.TrimSuffix(rest, []byte("\n"))
+	end := bytes.LastIndexByte(body, '\n') + 1 // start of the last line
+	if !isDelim(body[end:]) {
+		return nil, false
+	}
+	return rest[:end], true
 }
 
 // frontMatterBlock returns src up to the end of the line that closes the
