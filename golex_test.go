@@ -170,19 +170,23 @@ func FuzzLexGo(f *testing.F) {
 	})
 }
 
-// BenchmarkLexers compares lexGo and lexHTTP with chroma's lexers on the
-// synthetic page's two blocks, the same tokens either way.
+// BenchmarkLexers compares lexGo, lexHTTP and lexJSON with chroma's lexers
+// on the synthetic page's two blocks and a problem+json body, the same
+// tokens either way (JSON's before coalescing, as the HTTP lexer takes
+// them).
 func BenchmarkLexers(b *testing.B) {
 	src := string(syntheticPage(7, 100))
 	block := func(lang string) string {
 		start := strings.Index(src, "```"+lang+"\n") + len(lang) + 4
 		return src[start : start+strings.Index(src[start:], "```")]
 	}
+	json := `{"type": "https://example.com/probs/no-such-user", "title": "No such user", "status": 404,` + "\n" +
+		` "detail": "There is no user 9999.", "instance": "/users/9999", "retry": [1, 2.5, null, false]}` + "\n"
 	for _, c := range []struct {
-		lang string
-		fast func(string) ([]chroma.Token, bool)
-	}{{"go", lexGo}, {"http", lexHTTP}} {
-		code := block(c.lang)
+		lang, code string
+		fast       func(string) ([]chroma.Token, bool)
+	}{{"go", block("go"), lexGo}, {"http", block("http"), lexHTTP}, {"json", json, lexJSON}} {
+		code := c.code
 		b.Run(c.lang+"/chroma", func(b *testing.B) {
 			for b.Loop() {
 				it, _ := chroma.Coalesce(lexers.Get(c.lang)).Tokenise(nil, code)

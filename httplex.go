@@ -187,24 +187,19 @@ func lexHTTP(code string) (tokens []chroma.Token, ok bool) {
 // or, where it declines, chroma's HTTP lexer; the body with
 // the lexer for its Content-Type, chosen as chroma's HTTP lexer chooses
 // but for text/plain. The result equals chroma's HTTP lexer's except for
-// text/plain bodies: chroma picks the Nu shell lexer for them (nu.xml
-// lists text/plain, and ranks above the plain-text lexer), so prose such
-// as "Rate limit of 60 requests" came out with numbers and keywords
-// highlighted; here it is plain text.
+// text/plain bodies and extension methods (see httpHead): chroma picks the
+// Nu shell lexer for text/plain (nu.xml lists it, and ranks above the
+// plain-text lexer), so prose such as "Rate limit of 60 requests" came out
+// with numbers and keywords highlighted; here it is plain text.
 func tokeniseHTTP(lexer chroma.Lexer, code string, fast bool) (tokens []chroma.Token, slow bool, err error) {
 	code = chromaText(code)
 	head, body := code, ""
 	if i := strings.Index(code, "\n\n"); i >= 0 {
 		head, body = code[:i+2], code[i+2:]
 	}
-	ok := false
-	if fast {
-		tokens, ok = lexHTTP(head)
-	}
-	if !ok {
-		if tokens, err = chromaTokens(lexer, head); err != nil {
-			return nil, true, err
-		}
+	tokens, ok, err := httpHead(lexer, head, fast)
+	if err != nil {
+		return nil, true, err
 	}
 	if body == "" {
 		return tokens, !ok, nil
@@ -214,6 +209,52 @@ func tokeniseHTTP(lexer chroma.Lexer, code string, fast bool) (tokens []chroma.T
 		return nil, true, err
 	}
 	return coalesceTokens(append(tokens, bodyTokens...)), !ok || bodySlow, nil
+}
+
+// httpHead tokenises a message head with lexHTTP (when fast) or chroma's
+// HTTP lexer; ok reports that lexHTTP did. chroma's lexer knows only RFC
+// 9110's methods, and a request with an extension method (WebDAV's COPY or
+// PROPFIND, a cache's PURGE) came out as one block of errors: such a head
+// is lexed with GET in the method's place, which is then put back, unless
+// even that leaves the request line an error.
+func httpHead(lexer chroma.Lexer, head string, fast bool) (tokens []chroma.Token, ok bool, err error) {
+	lex := func(head string) ([]chroma.Token, bool, error) {
+		if fast {
+			if tokens, ok := lexHTTP(head); ok {
+				return tokens, true, nil
+			}
+		}
+		tokens, err := chromaTokens(lexer, head)
+		return tokens, false, err
+	}
+	if method := extensionMethod(head); method != "" {
+		tokens, ok, err := lex("GET" + head[len(method):])
+		if err == nil && len(tokens) > 0 && tokens[0] == (chroma.Token{Type: chroma.NameFunction, Value: "GET"}) {
+			tokens[0].Value = method
+			return tokens, ok, nil
+		}
+	}
+	return lex(head)
+}
+
+// extensionMethod returns the method of a request line that is not one of
+// the methods chroma's HTTP lexer knows but looks like one (capitals,
+// digits, "-" and "_", then a space), or "".
+func extensionMethod(head string) string {
+	method, _, ok := strings.Cut(head, " ")
+	if !ok || method == "" || strings.IndexByte(method, '\n') >= 0 {
+		return ""
+	}
+	switch method {
+	case "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "TRACE", "PATCH", "CONNECT":
+		return ""
+	}
+	for _, c := range []byte(method) {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return ""
+		}
+	}
+	return method
 }
 
 // chromaText returns code as chroma's lexers read it: as runes (invalid
@@ -258,6 +299,11 @@ func httpContentType(tokens []chroma.Token) string {
 func httpBody(body, contentType string, fast bool) (tokens []chroma.Token, slow bool, err error) {
 	if contentType == "" {
 		return []chroma.Token{{Type: chroma.Generic, Value: body}}, false, nil
+	}
+	if fast && jsonMIMETypes[contentType] {
+		if tokens, ok := lexJSON(body); ok {
+			return tokens, false, nil
+		}
 	}
 	var lexer chroma.Lexer
 	if contentType == "text/plain" {

@@ -636,19 +636,27 @@ func tokenClass(t chroma.TokenType) string {
 
 // splitHTTPMessages splits an example exchange into its messages, so the
 // http lexer, which understands one message, highlights the response after
-// a request too. A message starts at a status line after a blank line.
+// a request too. A message starts at a status line after a blank line, or
+// right after a line of a request's body: examples often show a request
+// with a body and then the response, as the bytes arrive, with no blank
+// line between, and the response then came out as the request's body,
+// marked as errors (red blocks on 11 shipped pages).
 func splitHTTPMessages(code string) []string {
 	var chunks []string
 	start := 0
+	inBody := false // past the blank line that ends the current message's head
 	for i := 0; i < len(code); {
 		end := strings.IndexByte(code[i:], '\n')
 		if end < 0 {
 			break
 		}
 		next := i + end + 1
-		if i > start && isStatusLine(code[next:]) && strings.TrimRight(code[i:next], "\r\n") == "" {
+		blank := strings.TrimRight(code[i:next], "\r\n") == ""
+		if i > start && isStatusLine(code[next:]) && (blank || inBody && !isStatusLine(code[start:])) {
 			chunks = append(chunks, code[start:next])
-			start = next
+			start, inBody = next, false
+		} else if blank {
+			inBody = true
 		}
 		i = next
 	}
