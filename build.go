@@ -175,10 +175,7 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	}
 	defer os.RemoveAll(tmp) // a no-op once swapped in
 	w := &writer{out: newDirOutput(tmp), lay: lay, site: site, lk: lk, cfg: cfg, links: newLinkIndex(), src: cfg.Content}
-	if err := w.writeAll(ctx, assets); err != nil {
-		return nil, err
-	}
-	if err := w.links.check(cfg.BaseURL); err != nil {
+	if err := w.writeAll(ctx, assets); err != nil { // links checked too
 		return nil, err
 	}
 	if err := swapIn(tmp, cfg.Out); err != nil {
@@ -263,7 +260,8 @@ type writer struct {
 }
 
 // writeAll writes every page, the not-found page, alias redirects, the
-// assets and the files for hosts and machines (sitemap, API, error pages).
+// assets and the files for hosts and machines (sitemap, API, error pages),
+// and, with a link index, checks every link of the output.
 func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 	// Every file but the search index is independent of the others: write
 	// them all in parallel, pages first (they are the long jobs). Creating
@@ -312,13 +310,27 @@ func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 	if err := w.site.checkMarkdownLinks(pages, w.site.static); err != nil {
 		return err
 	}
-	// The index is made from the pages' text, known once they are written.
+	// The index is made from the pages' text, known once they are written,
+	// while the links of all the rest are checked: they can only name it,
+	// and its name is known.
+	indexName := strings.TrimPrefix(w.lk.asset("/search-index.js"), "/")
+	var checked chan error
+	if w.links != nil {
+		w.links.addName(indexName)
+		checked = make(chan error, 1)
+		go func() { checked <- w.links.check(w.cfg.BaseURL) }()
+	}
 	idx, err := searchIndex(w.site, w.lk)
 	if err != nil {
 		return err
 	}
-	if err := w.writeFile(strings.TrimPrefix(w.lk.asset("/search-index.js"), "/"), idx); err != nil {
+	if err := w.out.WriteFile(indexName, idx); err != nil {
 		return err
+	}
+	if checked != nil {
+		if err := <-checked; err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }

@@ -103,6 +103,8 @@ type Page struct {
 	Text      string // plain text of the body, for search
 	Headings  []Heading
 
+	textIsWords bool // Text is already searchWords of the text
+
 	relatedCodes []int
 	links        []internalLink
 

@@ -284,6 +284,12 @@ func TestLinkCheck(t *testing.T) {
 			t.Error("failed link check changed the output")
 		}
 	}
+	// The search index is written while the links are checked; a link
+	// to it is found all the same.
+	cfg := fixtureConfig(t)
+	lay := cfg.Layouts.FS.(fstest.MapFS)
+	lay["code.html"].Data = []byte(strings.Replace(string(lay["code.html"].Data), "</article>", `<script src="{{.URL "/search-index.js"}}"></script></article>`, 1))
+	mustBuild(t, cfg)
 }
 
 // TestOfflineLinks checks an offline build links to files, and passes the

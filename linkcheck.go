@@ -30,6 +30,13 @@ func newLinkIndex() *linkIndex {
 // concurrent use.
 func (x *linkIndex) add(name string, data []byte) { x.addPage(name, data, nil) }
 
+// addName records an output file that is not HTML, before it is written.
+func (x *linkIndex) addName(name string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.files[name] = true
+}
+
 // addPage is add for a page holding the rendered Markdown body.
 func (x *linkIndex) addPage(name string, data, body []byte) {
 	var ids map[string]bool

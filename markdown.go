@@ -110,7 +110,7 @@ func renderBody(p *Page, src []byte, lk *linker, words bool) error {
 	}
 	p.Body = buf.Bytes()
 	if words {
-		p.Text = bodyWords(doc, src)
+		p.Text, p.textIsWords = bodyWords(doc, src), true
 	} else {
 		p.Text = plainText(doc, src)
 	}

@@ -59,7 +59,7 @@ func (c *pageCache) load(name, display string, src []byte, sum [sha256.Size]byte
 		// Keep only what the search index takes of the text, its distinct
 		// words, as a streaming build does once a page is written: the
 		// index is made again at every rebuild, from every page.
-		p.Text = searchWords(p.Text)
+		p.Text, p.textIsWords = searchWords(p.Text), true
 		e = cachedPage{sum, p}
 		c.mu.Lock()
 		c.byName[name] = e

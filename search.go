@@ -40,7 +40,11 @@ func searchIndex(site *Site, lk *linker) ([]byte, error) {
 			path, p.Code, title, strings.Join(p.Former, " · "), strings.Join(aliasWords(p.Aliases), " · "),
 			p.Summary, strings.Join(heads, " · "), "", p.Status,
 		})
-		bodies = append(bodies, strings.Fields(searchWords(p.Text)))
+		words := p.Text
+		if !p.textIsWords {
+			words = searchWords(words)
+		}
+		bodies = append(bodies, strings.Fields(words))
 	}
 	common := commonWords(bodies)
 	for i, words := range bodies {
