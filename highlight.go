@@ -22,7 +22,7 @@ import (
 // highlightVersion names the highlighting's output format in disk cache
 // keys; change it whenever highlightUncached or chroma's version changes
 // what it writes, so old entries are not reused.
-const highlightVersion = "chroma v2.27.0, classes, http split v2, text/plain plain"
+const highlightVersion = "chroma v2.27.0, classes, http split v3, extension methods, text/plain plain"
 
 type cachedBlock struct {
 	html []byte

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -302,5 +305,46 @@ func TestFormatTokensMatchesChroma(t *testing.T) {
 	}
 	if len(lists) < 150 {
 		t.Errorf("compared only %d token lists", len(lists))
+	}
+}
+
+// TestHighlightVersion guards the disk cache: it hashes the highlighting of
+// every example of the shipped content, and fails when that output changes
+// while highlightVersion, which keys the cache, stays the same (old entries
+// would then be served). After a deliberate change: bump highlightVersion,
+// then run go test -run TestHighlightVersion -update.
+func TestHighlightVersion(t *testing.T) {
+	h := sha256.New()
+	fs.WalkDir(os.DirFS("content"), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(name, ".md") {
+			return err
+		}
+		data, _ := fs.ReadFile(os.DirFS("content"), name)
+		for _, lang := range []string{"http", "go", "json", "xml", "html"} {
+			for _, code := range fencedBlocks(string(data), lang) {
+				html, _ := highlightUncached(lang, code)
+				h.Write(html)
+			}
+		}
+		return nil
+	})
+	got := highlightVersion + "\n" + hex.EncodeToString(h.Sum(nil)) + "\n"
+	file := filepath.Join("testdata", "highlight-version.txt")
+	if *update {
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantVersion, _, _ := strings.Cut(string(want), "\n")
+	switch {
+	case string(want) == got:
+	case wantVersion == highlightVersion:
+		t.Errorf("highlighted output changed but highlightVersion did not: bump it (old disk caches would serve stale blocks), then run with -update")
+	default:
+		t.Errorf("highlightVersion changed: run go test -run TestHighlightVersion -update")
 	}
 }
