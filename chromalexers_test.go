@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -70,27 +69,10 @@ var GlobalLexerRegistry = chroma.NewLexerRegistry()`},
 	"zed.go":   {{"func init() { // nolint: gochecknoinits", "var _ = afterLoad(func() { // statusdocs: was init"}, {"\t})\n}\n", "\t})\n})\n"}, {`Get("Zed")`, `GlobalLexerRegistry.Get("Zed")`}},
 }
 
-// patchChromaLexers returns the statusdocs version of one upstream file.
-func patchChromaLexers(name, upstream string) (string, error) {
-	out := upstream
-	for _, p := range chromaLexersPatches[name] {
-		if n := strings.Count(out, p[0]); n != 1 {
-			return "", fmt.Errorf("chroma lexers/%s: the text to patch occurs %d times, want 1: %q", name, n, p[0])
-		}
-		out = strings.Replace(out, p[0], p[1], 1)
-	}
-	return out, nil
-}
-
 // chromaModuleDir returns the folder of the chroma module this build uses.
 func chromaModuleDir(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/alecthomas/chroma/v2").Output()
-	dir := strings.TrimSpace(string(out))
-	if err != nil || dir == "" {
-		t.Skipf("cannot locate the chroma module: %v", err)
-	}
-	return dir
+	return moduleDir(t, "github.com/alecthomas/chroma/v2")
 }
 
 // xmlConfigsSource generates xmlconfigs.go: the <config> of every XML
@@ -156,72 +138,21 @@ func xmlConfigsSource(dir string) ([]byte, error) {
 // rewrites it from the module in use.
 func TestChromaLexersCopy(t *testing.T) {
 	up := filepath.Join(chromaModuleDir(t), "lexers")
-	ours := filepath.Join("third_party", "chromalexers")
-	want := map[string][]byte{}
-	err := filepath.WalkDir(up, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(up, p)
-		if strings.HasSuffix(rel, "_test.go") || strings.HasPrefix(rel, "testdata") || rel == "README.md" {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if _, patched := chromaLexersPatches[rel]; patched {
-			s, err := patchChromaLexers(rel, string(data))
-			if err != nil {
-				return err
-			}
-			data = []byte(s)
-		}
-		want[filepath.ToSlash(rel)] = data
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	license, err := os.ReadFile(filepath.Join(up, "..", "COPYING"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want["LICENSE"] = license
 	configs, err := xmlConfigsSource(filepath.Join(up, "embedded"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want["xmlconfigs.go"] = configs
-	ownFiles := map[string]bool{"lazy.go": true, "README.md": true, "go.mod": true, "go.sum": true}
-	if *update {
-		for name, data := range want {
-			p := filepath.Join(ours, filepath.FromSlash(name))
-			os.MkdirAll(filepath.Dir(p), 0o755)
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	have := map[string]bool{}
-	filepath.WalkDir(ours, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(ours, p)
-			have[filepath.ToSlash(rel)] = true
-		}
-		return nil
+	checkCopy(t, thirdPartyCopy{
+		name:     "chroma's lexers package",
+		upstream: up,
+		ours:     filepath.Join("third_party", "chromalexers"),
+		license:  filepath.Join(up, "..", "COPYING"),
+		patches:  chromaLexersPatches,
+		derived:  map[string][]byte{"xmlconfigs.go": configs},
+		subdirs:  []string{"embedded"},
+		own:      []string{"lazy.go", "README.md", "go.mod", "go.sum"},
+		test:     "TestChromaLexersCopy",
 	})
-	for name, data := range want {
-		got, err := os.ReadFile(filepath.Join(ours, filepath.FromSlash(name)))
-		if err != nil || !bytes.Equal(got, data) {
-			t.Errorf("third_party/chromalexers/%s differs from chroma's (patched); run go test -run TestChromaLexersCopy -update", name)
-		}
-	}
-	for name := range have {
-		if _, ok := want[name]; !ok && !ownFiles[name] {
-			t.Errorf("third_party/chromalexers/%s is not in chroma's lexers package", name)
-		}
-	}
 }
 
 // TestChromaLexersMatchUpstream compares the lazy copy with chroma's own
