@@ -19,6 +19,9 @@ require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	statusdocs.local/chromalexers v0.0.0
+	statusdocs.local/goldmarkext v0.0.0
 )
 
 replace statusdocs.local/chromalexers => ./third_party/chromalexers
+
+replace statusdocs.local/goldmarkext => ./third_party/goldmarkext

@@ -13,7 +13,6 @@ import (
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
@@ -21,6 +20,7 @@ import (
 	"go.abhg.dev/goldmark/frontmatter"
 	"gopkg.in/yaml.v3"
 	lexers "statusdocs.local/chromalexers"
+	extension "statusdocs.local/goldmarkext"
 )
 
 // strictYAML is the only front matter format: YAML between "---" lines,
