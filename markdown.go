@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -78,16 +77,20 @@ func loadMeta(name, display string, src []byte) (*Page, error) {
 	if !bytes.HasPrefix(src, []byte("---")) {
 		return nil, fileErrorf(display, 1, `missing front matter (a "---" line, YAML, and a closing "---" line)`)
 	}
+	if first, _, _ := bytes.Cut(src, []byte("\n")); string(bytes.TrimSuffix(first, []byte("\r"))) != "---" {
+		return nil, fileErrorf(display, 1, `front matter line %q: the lines around front matter must be exactly "---", with nothing after the dashes`, first)
+	}
 	head, err := frontMatterBlock(src)
 	if err != nil {
 		return nil, fileErrorf(display, 1, "%v", err)
 	}
-	var fm frontMatter
-	err = decodeFrontMatter(head, &fm)
-	if errors.Is(err, errNoFrontMatter) {
-		return nil, fileErrorf(display, 1, `missing front matter (a "---" line, YAML, and a closing "---" line)`)
+	raw, ok := plainFrontMatter(head)
+	if !ok {
+		line, text := badDelimiter(head)
+		return nil, fileErrorf(display, line, `front matter line %q: the lines around front matter must be exactly "---", with nothing after the dashes`, text)
 	}
-	if err := frontMatterError(err, display, 1); err != nil {
+	var fm frontMatter
+	if err := frontMatterError(strictYAML.Unmarshal(raw, &fm), display, 1); err != nil {
 		return nil, err
 	}
 	if err := checkFrontMatter(p, &fm); err != nil {
@@ -117,32 +120,12 @@ func renderBody(p *Page, src []byte, lk *linker, words bool) error {
 	return nil
 }
 
-// errNoFrontMatter means a page does not start with front matter.
-var errNoFrontMatter = errors.New("no front matter")
-
-// decodeFrontMatter decodes the front matter that head, a page up to the
-// end of its closing "---" line, starts with. The goldmark extension that
-// also skips it when bodies are parsed finds it by parsing head as
-// Markdown; where the opening and closing lines are exactly "---" (all the
-// shipped pages) its YAML is simply the lines between, and decoding them
-// directly saves a parse per page. Any other delimiter lines go through
-// the extension, whose rules (the closing line repeats the opening one, no
-// trailing blanks) then decide.
-func decodeFrontMatter(head []byte, v any) error {
-	if raw, ok := plainFrontMatter(head); ok {
-		return strictYAML.Unmarshal(raw, v)
-	}
-	pc := parser.NewContext()
-	markdown.Parser().Parse(text.NewReader(head), parser.WithContext(pc))
-	data := frontmatter.Get(pc)
-	if data == nil {
-		return errNoFrontMatter
-	}
-	return data.Decode(v)
-}
-
-// plainFrontMatter returns the lines between the first line of head and
-// its last, when both are exactly "---" (before an optional "\r").
+// plainFrontMatter returns the YAML of a front matter block, the lines
+// between the first line of head and its last, when both are exactly "---"
+// (before an optional "\r"). The goldmark extension that skips front matter
+// when a body is parsed knows only such lines: a closing "--- " was not
+// the end to it, and the whole body went into the front matter, silently
+// (so loadMeta refuses any other).
 func plainFrontMatter(head []byte) ([]byte, bool) {
 	isDelim := func(line []byte) bool { return string(bytes.TrimSuffix(line, []byte("\r"))) == "---" }
 	first, rest, ok := bytes.Cut(head, []byte("\n"))
@@ -155,6 +138,17 @@ func plainFrontMatter(head []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return rest[:end], true
+}
+
+// badDelimiter returns the line number and text of the delimiter line of
+// head that plainFrontMatter refuses.
+func badDelimiter(head []byte) (int, string) {
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	if string(bytes.TrimSuffix(first, []byte("\r"))) != "---" {
+		return 1, string(first)
+	}
+	body := bytes.TrimSuffix(head, []byte("\n"))
+	return bytes.Count(body, []byte("\n")) + 1, string(body[bytes.LastIndexByte(body, '\n')+1:])
 }
 
 // frontMatterBlock returns src up to the end of the line that closes the

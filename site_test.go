@@ -189,6 +189,8 @@ func TestBadInput(t *testing.T) {
 		{"unknown status", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: official\n---\n", "", `content/4xx/410\.md:1: unknown status "official"`},
 		{"no front matter", "4xx/410.md", "# Gone\n", "", `content/4xx/410\.md:1: missing front matter`},
 		{"unclosed front matter", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\n", "", `content/4xx/410\.md:1: front matter is not closed`},
+		{"closing line with a trailing space", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\n--- \nBody.\n", "", `content/4xx/410\.md:5: front matter line "--- ": the lines around front matter must be exactly "---"`},
+		{"four dashes", "4xx/410.md", "----\ntitle: Gone\nsummary: It left.\nstatus: standard\n----\nBody.\n", "", `content/4xx/410\.md:1: front matter line "----"`},
 		{"code above 599", "4xx/600.md", good, "", `content/4xx/600\.md: status code 600 is outside 100–599`},
 		{"code below 100", "4xx/099.md", good, "", `content/4xx/099\.md: status code 099 is outside 100–599`},
 		{"wrong class folder", "2xx/410.md", good, "", `content/2xx/410\.md: code 410 belongs in 4xx/, not 2xx/`},
