@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -72,7 +73,8 @@ func syntheticContent(n int) fstest.MapFS {
 
 // TestWriteSyntheticSite writes a synthetic content folder to disk for
 // timing the whole program (see README, Performance). It runs only when
-// STATUSDOCS_SYNTH_DIR is set; STATUSDOCS_SYNTH_PAGES sets the count.
+// STATUSDOCS_SYNTH_DIR is set; STATUSDOCS_SYNTH_PAGES sets the count, and
+// STATUSDOCS_SYNTH_HUGO a folder for the same pages as a Hugo site.
 func TestWriteSyntheticSite(t *testing.T) {
 	dir := os.Getenv("STATUSDOCS_SYNTH_DIR")
 	if dir == "" {
@@ -82,13 +84,40 @@ func TestWriteSyntheticSite(t *testing.T) {
 	if n <= 0 {
 		n = 100
 	}
+	files := map[string][]byte{}
 	for name, f := range syntheticContent(n) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
+		files[filepath.Join(dir, filepath.FromSlash(name))] = f.Data
+	}
+	if hugo := os.Getenv("STATUSDOCS_SYNTH_HUGO"); hugo != "" {
+		// The same pages as a Hugo site with minimal layouts, the issue's
+		// yardstick: hugo --quiet -d OUT in that folder builds it.
+		for name, f := range syntheticContent(n) {
+			files[filepath.Join(hugo, "content", filepath.FromSlash(name))] = f.Data
+		}
+		for name, data := range hugoSiteFiles {
+			files[filepath.Join(hugo, filepath.FromSlash(name))] = []byte(data)
+		}
+	}
+	for p, data := range files {
 		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// hugoSiteFiles are the configuration and minimal layouts of the Hugo
+// site TestWriteSyntheticSite writes.
+var hugoSiteFiles = map[string]string{
+	"hugo.toml": "baseURL = \"https://example.org/\"\ntitle = \"Synthetic\"\ndisableKinds = [\"taxonomy\", \"term\"]\n",
+	"layouts/_default/baseof.html": `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><main>{{ block "main" . }}{{ end }}</main></body></html>
+`,
+	"layouts/_default/single.html": `{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Summary }}</p>{{ .Content }}{{ end }}
+`,
+	"layouts/_default/list.html": `{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+`,
 }
 
 // TestSyntheticPageShape checks the generated page has what the benchmark
@@ -317,7 +346,13 @@ func resetHighlightCache() {
 // Outputs go to a fresh folder each run and old ones are moved aside, not
 // deleted, until the end (see benchBuilds for why); STATUSDOCS_BENCH_DIR
 // puts them on a tmpfs. It reports CPU time (user and system) too, which
-// drifts less than wall time on a shared machine.
+// drifts less than wall time on a shared machine. With
+// STATUSDOCS_COMPARE_HUGO set to the Hugo site TestWriteSyntheticSite
+// writes, Hugo takes part too, first, and the ratios are against it:
+//
+//	STATUSDOCS_SYNTH_DIR=/tmp/syn100 STATUSDOCS_SYNTH_HUGO=/tmp/hugo100 go test -run TestWriteSyntheticSite .
+//	STATUSDOCS_COMPARE=/tmp/statusdocs STATUSDOCS_COMPARE_CONTENT=/tmp/syn100 \
+//	  STATUSDOCS_COMPARE_HUGO=/tmp/hugo100 go test -run TestCompareBuilds -v .
 func TestCompareBuilds(t *testing.T) {
 	bins := strings.Fields(os.Getenv("STATUSDOCS_COMPARE"))
 	if len(bins) == 0 {
@@ -341,12 +376,24 @@ func TestCompareBuilds(t *testing.T) {
 		defer os.RemoveAll(tmp)
 		work = tmp
 	}
+	// A Hugo site (STATUSDOCS_COMPARE_HUGO, written by TestWriteSyntheticSite
+	// with STATUSDOCS_SYNTH_HUGO) is built first in each round, with the hugo
+	// on PATH or STATUSDOCS_HUGO, and the ratios are then against it.
+	hugoSite := os.Getenv("STATUSDOCS_COMPARE_HUGO")
+	hugo := cmp.Or(os.Getenv("STATUSDOCS_HUGO"), "hugo")
+	if hugoSite != "" {
+		bins = append([]string{hugo}, bins...)
+	}
 	times := make([][]time.Duration, len(bins))
 	cpu := make([][]time.Duration, len(bins)) // user + system: less noisy than wall time
 	for r := 0; r <= runs; r++ {              // round 0 warms the caches and is dropped
 		for i, bin := range bins {
 			out := filepath.Join(work, fmt.Sprintf("out-%d-%d", r, i))
 			cmd := exec.Command(bin, "build", "-content", content, "-layouts", "layouts", "-static", "static", "-out", out)
+			if hugoSite != "" && i == 0 {
+				cmd = exec.Command(bin, "--quiet", "-d", out)
+				cmd.Dir = hugoSite
+			}
 			start := time.Now()
 			if msg, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("%s: %v\n%s", bin, err, msg)
