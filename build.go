@@ -268,20 +268,31 @@ func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 	// files is mostly waiting on the kernel, which parallel writers hide.
 	var jobs []func() error
 	pages := w.site.Pages()
-	// The pages' folders are made first, by one goroutine: made by all the
-	// writers at once, mkdir calls in one parent contend for its lock
-	// (alternated builds: shipped site 0.94x, 2,000 pages 0.96x).
+	// The pages' folders are made by one goroutine, in the order the pages
+	// are written: made by all the writers at once, mkdir calls in one
+	// parent contend for its lock (alternated builds: shipped site 0.94x,
+	// 2,000 pages 0.96x). It runs beside the writers, which render a page
+	// before writing it, so the folder is there by then; a writer that
+	// gets ahead makes it itself.
+	folders := make(chan error, 1)
 	if d, ok := w.out.(*dirOutput); ok {
-		for _, p := range pages {
-			if err := d.mkdir(path.Dir(outPath(p.URL))); err != nil {
-				return err
+		go func() {
+			for _, p := range pages {
+				if err := d.mkdir(path.Dir(outPath(p.URL))); err != nil {
+					folders <- err
+					return
+				}
 			}
-		}
-		for _, a := range w.site.Aliases {
-			if err := d.mkdir(path.Dir(outPath(a.URL))); err != nil {
-				return err
+			for _, a := range w.site.Aliases {
+				if err := d.mkdir(path.Dir(outPath(a.URL))); err != nil {
+					folders <- err
+					return
+				}
 			}
-		}
+			folders <- nil
+		}()
+	} else {
+		folders <- nil
 	}
 	for _, p := range pages {
 		jobs = append(jobs, func() error { return w.writePage(p) })
@@ -304,7 +315,7 @@ func (w *writer) writeAll(ctx context.Context, assets *assetSet) error {
 		})
 	errs := make([]error, len(jobs))
 	parallel(ctx, len(jobs), ioWorkers, func(i int) { errs[i] = jobs[i]() })
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(append(errs, <-folders)...); err != nil {
 		return err
 	}
 	if err := w.site.checkMarkdownLinks(pages, w.site.static); err != nil {
