@@ -143,22 +143,36 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	if err := checkOut(cfg); err != nil {
 		return nil, err
 	}
-	lay, err := parseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
-	if err != nil {
-		return nil, err
+	// The layouts are parsed and the static files read while the pages
+	// load; a layout's error is still the one reported first.
+	type prepared struct {
+		lay    *layouts
+		assets *assetSet
+		err    error
 	}
+	prep := make(chan prepared, 1)
+	go func() {
+		lay, err := parseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
+		if err != nil {
+			prep <- prepared{err: err}
+			return
+		}
+		assets, err := collectAssets(cfg)
+		prep <- prepared{lay, assets, err}
+	}()
 	if cfg.CacheDir != "" {
 		loadHighlightCache(cfg.CacheDir)
 	}
 	lk := &linker{offline: cfg.Offline, baseURL: cfg.BaseURL}
 	site, err := loadPages(ctx, cfg, lk, cfg.NoStream)
+	p := <-prep
+	if p.err != nil {
+		return nil, p.err
+	}
 	if err != nil {
 		return nil, err
 	}
-	assets, err := collectAssets(cfg)
-	if err != nil {
-		return nil, err
-	}
+	lay, assets := p.lay, p.assets
 	if cfg.HashAssets {
 		lk.assets = assets.hashNames()
 		// The search index is written after the pages, from their text, but

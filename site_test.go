@@ -587,3 +587,20 @@ func FuzzPage(f *testing.F) {
 		}
 	})
 }
+
+// TestLayoutErrorFirst checks that with both a broken layout and a broken
+// page, the layout's error is the one reported: layouts are parsed while
+// pages load, and the order of messages should not depend on which
+// finishes first.
+func TestLayoutErrorFirst(t *testing.T) {
+	t.Parallel()
+	for range 5 {
+		cfg := fixtureConfig(t)
+		cfg.Content.FS.(fstest.MapFS)["4xx/410.md"] = &fstest.MapFile{Data: []byte("no front matter\n")}
+		cfg.Layouts.FS.(fstest.MapFS)["code.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}\n{{if}}\n{{end}}")}
+		_, err := Build(context.Background(), cfg)
+		if err == nil || !regexp.MustCompile(`layouts/code\.html:\d+: `).MatchString(err.Error()) {
+			t.Fatalf("Build error = %v, want the layout's", err)
+		}
+	}
+}
