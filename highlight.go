@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/gob"
+	"encoding/binary"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -77,12 +79,68 @@ func highlight(lang, code string) []byte {
 }
 
 // cacheFile is the disk cache's file inside the -cache folder.
-const cacheFile = "highlight-cache.gob"
+const cacheFile = "highlight-cache.bin"
 
-// diskCache is the on-disk form of the highlight cache.
-type diskCache struct {
-	Version string
-	Blocks  map[string][]byte
+// cacheMagic starts the disk cache file, and names its format: then the
+// highlighting's version, the number of blocks and the blocks (key, HTML),
+// each string a length (uvarint) and its bytes. Simpler than encoding/gob, whose start-up registration
+// cost every run a millisecond (GODEBUG=inittrace=1).
+const cacheMagic = "statusdocs highlight cache 1\n"
+
+// encodeCache returns the disk form of blocks, in key order.
+func encodeCache(version string, blocks map[string][]byte) []byte {
+	var b []byte
+	b = append(b, cacheMagic...)
+	add := func(s []byte) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	add([]byte(version))
+	b = binary.AppendUvarint(b, uint64(len(blocks)))
+	for _, k := range slices.Sorted(maps.Keys(blocks)) {
+		add([]byte(k))
+		add(blocks[k])
+	}
+	return b
+}
+
+// decodeCache reads what encodeCache wrote; ok is false for anything else.
+func decodeCache(data []byte) (version string, blocks map[string][]byte, ok bool) {
+	rest, found := bytes.CutPrefix(data, []byte(cacheMagic))
+	if !found {
+		return "", nil, false
+	}
+	next := func() ([]byte, bool) {
+		n, w := binary.Uvarint(rest)
+		if w <= 0 || n > uint64(len(rest)-w) {
+			return nil, false
+		}
+		s := rest[w : w+int(n)]
+		rest = rest[w+int(n):]
+		return s, true
+	}
+	v, ok := next()
+	if !ok {
+		return "", nil, false
+	}
+	count, w := binary.Uvarint(rest)
+	if w <= 0 || count > uint64(len(rest)) {
+		return "", nil, false
+	}
+	rest = rest[w:]
+	blocks = make(map[string][]byte, count)
+	for range count {
+		k, ok1 := next()
+		html, ok2 := next()
+		if !ok1 || !ok2 {
+			return "", nil, false
+		}
+		blocks[string(k)] = html
+	}
+	if len(rest) > 0 || uint64(len(blocks)) != count {
+		return "", nil, false
+	}
+	return string(v), blocks, true
 }
 
 // loadHighlightCache fills the memory cache from dir. A missing, unreadable
@@ -93,11 +151,11 @@ func loadHighlightCache(dir string) {
 	if err != nil {
 		return
 	}
-	var c diskCache
-	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil || c.Version != highlightVersion {
+	version, blocks, ok := decodeCache(data)
+	if !ok || version != highlightVersion {
 		return
 	}
-	for k, v := range c.Blocks {
+	for k, v := range blocks {
 		if _, loaded := highlightCache.LoadOrStore(k, &cachedBlock{html: v}); !loaded {
 			cachedBytes.Add(int64(len(k) + len(v)))
 		}
@@ -107,22 +165,19 @@ func loadHighlightCache(dir string) {
 // saveHighlightCache writes the blocks this process used to dir, replacing
 // the file atomically; blocks no longer in any page are dropped.
 func saveHighlightCache(dir string) error {
-	c := diskCache{Version: highlightVersion, Blocks: map[string][]byte{}}
+	blocks := map[string][]byte{}
 	highlightCache.Range(func(k, v any) bool {
 		if b := v.(*cachedBlock); b.used.Load() {
-			c.Blocks[k.(string)] = b.html
+			blocks[k.(string)] = b.html
 		}
 		return true
 	})
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&c); err != nil {
-		return err
-	}
+	data := encodeCache(highlightVersion, blocks)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("-cache: %w", err)
 	}
 	tmp := filepath.Join(dir, cacheFile+".tmp-"+randomSuffix())
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return fmt.Errorf("-cache: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, cacheFile)); err != nil {
