@@ -312,12 +312,7 @@ func httpBody(body, contentType string, fast bool) (tokens []chroma.Token, slow 
 		}
 		lexer = lexers.Get("plaintext")
 	} else {
-		lexer = lexers.MatchMimeType(contentType)
-		if lexer == nil && strings.Contains(contentType, "+") {
-			slash := strings.Index(contentType, "/")
-			plus := strings.LastIndex(contentType, "+")
-			lexer = lexers.MatchMimeType(contentType[:slash+1] + contentType[plus+1:])
-		}
+		lexer = mediaTypeLexer(contentType)
 	}
 	if lexer == nil {
 		return []chroma.Token{{Type: chroma.Text, Value: body}}, false, nil
@@ -327,6 +322,19 @@ func httpBody(body, contentType string, fast bool) (tokens []chroma.Token, slow 
 		return nil, true, err
 	}
 	return it.Tokens(), true, nil
+}
+
+// mediaTypeLexer returns chroma's lexer for a media type as its HTTP lexer
+// finds it: by the type, else by a structured suffix ("+json" as
+// application/json), else none.
+func mediaTypeLexer(contentType string) chroma.Lexer {
+	lexer := lexers.MatchMimeType(contentType)
+	if lexer == nil && strings.Contains(contentType, "+") {
+		slash := strings.Index(contentType, "/")
+		plus := strings.LastIndex(contentType, "+")
+		lexer = lexers.MatchMimeType(contentType[:slash+1] + contentType[plus+1:])
+	}
+	return lexer
 }
 
 // plainTokens is chroma's plain-text lexer: each line, then its newline,

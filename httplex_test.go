@@ -123,30 +123,23 @@ func TestLexHTTPMatchesChroma(t *testing.T) {
 	// chroma itself marks an error (methods it does not know, such as
 	// WebDAV's).
 	var blocks, messages, declined int
-	fs.WalkDir(os.DirFS("content"), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(name, ".md") {
-			return err
-		}
-		data, _ := fs.ReadFile(os.DirFS("content"), name)
-		for _, block := range fencedBlocks(string(data), "http") {
-			blocks++
-			for _, msg := range splitHTTPMessages(block) {
-				messages++
-				checkMessage(t, name, msg)
-				head := msg
-				if i := strings.Index(msg, "\n\n"); i >= 0 {
-					head = msg[:i+2]
-				}
-				if !checkLexHTTP(t, name, head) {
-					declined++
-					if !slices.ContainsFunc(chromaRef(t, "http", head), func(t chroma.Token) bool { return t.Type == chroma.Error }) {
-						t.Errorf("%s: lexHTTP gave up on a head chroma lexes cleanly:\n%s", name, head)
-					}
+	for _, b := range shippedBlocks(t, "http") {
+		blocks++
+		for _, msg := range splitHTTPMessages(b.code) {
+			messages++
+			checkMessage(t, b.file, msg)
+			head := msg
+			if i := strings.Index(msg, "\n\n"); i >= 0 {
+				head = msg[:i+2]
+			}
+			if !checkLexHTTP(t, b.file, head) {
+				declined++
+				if !slices.ContainsFunc(chromaRef(t, "http", head), func(t chroma.Token) bool { return t.Type == chroma.Error }) {
+					t.Errorf("%s: lexHTTP gave up on a head chroma lexes cleanly:\n%s", b.file, head)
 				}
 			}
 		}
-		return nil
-	})
+	}
 	if blocks < 80 {
 		t.Errorf("found only %d http blocks in the content", blocks)
 	}
@@ -173,30 +166,46 @@ func TestPlainTextBodies(t *testing.T) {
 // pages.
 // It switches the fast lexers off and on, so it does not run in parallel.
 func TestNoErrorHighlighting(t *testing.T) {
-	var blocks int
-	fs.WalkDir(os.DirFS("content"), ".", func(name string, d fs.DirEntry, err error) error {
+	blocks := shippedBlocks(t, "http", "go", "json", "xml", "html", "sh", "nginx")
+	for _, b := range blocks {
+		for _, fast := range []bool{true, false} {
+			useFastLexers.Store(fast)
+			html, _ := highlightUncached(b.lang, b.code)
+			useFastLexers.Store(true)
+			if i := strings.Index(string(html), `class="err"`); i >= 0 {
+				t.Errorf("%s: a %s block has an error token (fast lexers %v) at %q", b.file, b.lang, fast, string(html[i:min(len(html), i+80)]))
+			}
+		}
+	}
+	if len(blocks) < 80 {
+		t.Errorf("checked only %d blocks", len(blocks))
+	}
+}
+
+// exampleBlock is a fenced code block of the shipped content.
+type exampleBlock struct{ file, lang, code string }
+
+// shippedBlocks returns the fenced blocks of the shipped content in the
+// given languages, in file order.
+func shippedBlocks(t testing.TB, langs ...string) []exampleBlock {
+	t.Helper()
+	var out []exampleBlock
+	err := fs.WalkDir(os.DirFS("content"), ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || !strings.HasSuffix(name, ".md") {
 			return err
 		}
-		data, _ := fs.ReadFile(os.DirFS("content"), name)
-		for _, lang := range []string{"http", "go", "json", "xml", "html", "sh", "nginx"} {
+		data, err := fs.ReadFile(os.DirFS("content"), name)
+		for _, lang := range langs {
 			for _, code := range fencedBlocks(string(data), lang) {
-				blocks++
-				for _, fast := range []bool{true, false} {
-					useFastLexers.Store(fast)
-					html, _ := highlightUncached(lang, code)
-					useFastLexers.Store(true)
-					if i := strings.Index(string(html), `class="err"`); i >= 0 {
-						t.Errorf("%s: a %s block has an error token (fast lexers %v) at %q", name, lang, fast, string(html[i:min(len(html), i+80)]))
-					}
-				}
+				out = append(out, exampleBlock{name, lang, code})
 			}
 		}
-		return nil
+		return err
 	})
-	if blocks < 80 {
-		t.Errorf("checked only %d blocks", blocks)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out
 }
 
 // fencedBlocks returns the code of the ```lang blocks of a Markdown page.
@@ -268,19 +277,12 @@ func TestFormatTokensMatchesChroma(t *testing.T) {
 			lists = append(lists, tokens)
 		}
 	}
-	fs.WalkDir(os.DirFS("content"), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(name, ".md") {
-			return err
+	for _, b := range shippedBlocks(t, "http") {
+		for _, msg := range splitHTTPMessages(b.code) {
+			it, _ := chroma.Coalesce(lexers.Get("http")).Tokenise(nil, msg)
+			lists = append(lists, it.Tokens())
 		}
-		data, _ := fs.ReadFile(os.DirFS("content"), name)
-		for _, block := range fencedBlocks(string(data), "http") {
-			for _, msg := range splitHTTPMessages(block) {
-				it, _ := chroma.Coalesce(lexers.Get("http")).Tokenise(nil, msg)
-				lists = append(lists, it.Tokens())
-			}
-		}
-		return nil
-	})
+	}
 	lists = append(lists, []chroma.Token{
 		{Type: chroma.LiteralString, Value: "\"<a href='x'>&amp;</a>\"\n"},
 		{Type: chroma.Text, Value: "plain\n\nlines\n"},
@@ -315,19 +317,10 @@ func TestFormatTokensMatchesChroma(t *testing.T) {
 // then run go test -run TestHighlightVersion -update.
 func TestHighlightVersion(t *testing.T) {
 	h := sha256.New()
-	fs.WalkDir(os.DirFS("content"), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(name, ".md") {
-			return err
-		}
-		data, _ := fs.ReadFile(os.DirFS("content"), name)
-		for _, lang := range []string{"http", "go", "json", "xml", "html"} {
-			for _, code := range fencedBlocks(string(data), lang) {
-				html, _ := highlightUncached(lang, code)
-				h.Write(html)
-			}
-		}
-		return nil
-	})
+	for _, b := range shippedBlocks(t, "http", "go", "json", "xml", "html") {
+		html, _ := highlightUncached(b.lang, b.code)
+		h.Write(html)
+	}
 	got := highlightVersion + "\n" + hex.EncodeToString(h.Sum(nil)) + "\n"
 	file := filepath.Join("testdata", "highlight-version.txt")
 	if *update {

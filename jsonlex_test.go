@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -78,44 +76,34 @@ func TestLexJSONMatchesChroma(t *testing.T) {
 		}
 	}
 	var bodies int
-	fs.WalkDir(os.DirFS("content"), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(name, ".md") {
-			return err
-		}
-		data, _ := fs.ReadFile(os.DirFS("content"), name)
-		for _, block := range fencedBlocks(string(data), "http") {
-			for _, msg := range splitHTTPMessages(block) {
-				head, body, ok := strings.Cut(chromaText(msg), "\n\n")
-				if !ok || body == "" {
-					continue
-				}
-				tokens, _ := lexHTTP(head + "\n\n")
-				if !jsonMIMETypes[httpContentType(tokens)] {
-					continue
-				}
-				bodies++
-				if !checkLexJSON(t, name, body) {
-					t.Errorf("%s: lexJSON gave up on a JSON body:\n%s", name, body)
-				}
+	for _, b := range shippedBlocks(t, "http") {
+		for _, msg := range splitHTTPMessages(b.code) {
+			head, body, ok := strings.Cut(chromaText(msg), "\n\n")
+			if !ok || body == "" {
+				continue
+			}
+			tokens, _ := lexHTTP(head + "\n\n")
+			if !jsonMIMETypes[httpContentType(tokens)] {
+				continue
+			}
+			bodies++
+			if !checkLexJSON(t, b.file, body) {
+				t.Errorf("%s: lexJSON gave up on a JSON body:\n%s", b.file, body)
 			}
 		}
-		return nil
-	})
+	}
 	if bodies < 15 {
 		t.Errorf("found only %d JSON bodies in the examples", bodies)
 	}
 }
 
 // TestJSONMIMETypes checks that chroma's registry gives its JSON lexer for
-// every type lexJSON is used for, by the lookup httpBody makes otherwise.
+// every type lexJSON is used for, by the lookup httpBody makes otherwise
+// (and which chroma's HTTP lexer makes).
 func TestJSONMIMETypes(t *testing.T) {
 	t.Parallel()
 	for ct := range jsonMIMETypes {
-		lexer := lexers.MatchMimeType(ct)
-		if lexer == nil && strings.Contains(ct, "+") {
-			lexer = lexers.MatchMimeType(ct[:strings.Index(ct, "/")+1] + ct[strings.LastIndex(ct, "+")+1:])
-		}
-		if lexer == nil || lexer.Config().Name != "JSON" {
+		if lexer := mediaTypeLexer(ct); lexer == nil || lexer.Config().Name != "JSON" {
 			t.Errorf("%s: chroma's registry gives %v, not its JSON lexer", ct, lexer)
 		}
 	}
