@@ -508,79 +508,119 @@ func checkLinks(root, base string) error {
 	return x.check(base)
 }
 
-// TestWithoutCodeBlocks checks that cutting the highlighted blocks out of
-// a page body changes nothing the link check sees: on every page of the
-// shipped and a synthetic site, the ids and links found are the same, and
-// the blocks are really gone.
-func TestWithoutCodeBlocks(t *testing.T) {
+// TestScanGenerated checks the link check's shortcut for page bodies: on
+// every page of the shipped and a synthetic site, scanPage finds exactly
+// what scanHTML finds in the whole page, in the same order, and
+// scanGenerated reads every body itself; and on hand-made bodies, either
+// it agrees with the tokenizer or it declines.
+func TestScanGenerated(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"shipped", "synthetic"} {
 		cfg := shippedConfig(t)
 		if name == "synthetic" {
 			cfg.Content = Source{FS: syntheticContent(30), Name: "content"}
 		}
+		cfg.HashAssets = true
 		mustBuild(t, cfg)
-		cut := 0
-		for file, data := range readTree(t, cfg.Out) {
-			if !strings.HasSuffix(file, ".html") {
-				continue
+		site, _, err := loadSite(context.Background(), cfg, &linker{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := readTree(t, cfg.Out)
+		pages := 0
+		for _, p := range site.Pages() {
+			page := []byte(out[outPath(p.URL)])
+			if len(p.Body) == 0 || !bytes.Contains(page, p.Body) {
+				t.Fatalf("%s: body not found in the built page", p.File)
 			}
-			page := []byte(data)
-			// The page's main element holds the body and no layout code block.
-			start, end := bytes.Index(page, []byte("<main")), bytes.LastIndex(page, []byte("</main>"))
-			if start < 0 || end < start {
-				continue
-			}
-			scan := withoutCodeBlocks(page, page[start:end])
-			if bytes.Contains(page[start:end], preOpen) {
-				cut++
-				if bytes.Contains(scan, preOpen) || len(scan) >= len(page) {
-					t.Errorf("%s: code blocks not cut", file)
-				}
-			}
+			pages++
 			ids, links := scanHTML(page)
-			cids, clinks := scanHTML(scan)
-			if !maps.Equal(ids, cids) || !slices.Equal(links, clinks) {
-				t.Errorf("%s: cutting code blocks changed what the scan finds:\nids %v\n vs %v\nlinks %v\n vs %v", file, ids, cids, links, clinks)
+			gids, glinks := scanPage(page, p.Body)
+			if !maps.Equal(ids, gids) || !slices.Equal(links, glinks) {
+				t.Errorf("%s: scanPage differs from scanHTML:\nids %v\n vs %v\nlinks %v\n vs %v", p.File, gids, ids, glinks, links)
+			}
+			if _, ok := scanGenerated(p.Body, map[string]bool{}, nil); !ok {
+				t.Errorf("%s: scanGenerated declined the body", p.File)
 			}
 		}
-		if cut < 25 {
-			t.Errorf("%s: only %d pages had code blocks to cut", name, cut)
+		if pages < 30 {
+			t.Errorf("%s: compared only %d pages", name, pages)
 		}
 	}
-	for _, c := range []struct{ page, body, want string }{
-		{`<p>a</p><pre class="chroma"><code>x</code></pre><p>b</p>`, `<pre class="chroma"><code>x</code></pre>`, `<p>a</p><p>b</p>`},
-		{`<p>a</p><pre class="chroma"><code>x`, `<pre class="chroma"><code>x`, `<p>a</p><pre class="chroma"><code>x`}, // unclosed: kept
-		{`<pre class="chroma">layout</pre><main>body</main>`, `body`, `<pre class="chroma">layout</pre><main>body</main>`},
-		{`<main>x</main>`, `<pre class="chroma">elsewhere</pre>`, `<main>x</main>`}, // body not in page
+	for _, body := range []string{
+		`<h2 id="a-b"><a class="anchor" href="#a-b">A &amp; B</a></h2>` + "\n<p>x &lt; y</p>\n",
+		`<p><a href="/a?b=1&amp;c=2" title="&quot;t&quot;">q</a> <img src="x.png" alt="i"></p>`,
+		`<ul><li><input checked="" disabled="" type="checkbox"> done</li></ul>`,
+		`<!-- raw HTML omitted --><p>after</p>`,
+		`<pre class="chroma" data-lang="go"><code><span class="kd">func</span></code></pre>`,
+		`<p><a href="&copy;">entity goldmark does not write</a></p>`,
+		`<p><a href='single'>quotes</a></p>`,
+		`<script>let a = "<a href=x>";</script>`,
+		`<p>unclosed <a href="x"`,
+		`<!-- unclosed comment`,
+		`<p><a name="n" id="i" href="#i">both</a></p>`,
+		`<A HREF="UPPER">x</A>`,
+		"<p\nclass=\"nl\">x</p>",
 	} {
-		if got := string(withoutCodeBlocks([]byte(c.page), []byte(c.body))); got != c.want {
-			t.Errorf("withoutCodeBlocks(%q, %q) = %q, want %q", c.page, c.body, got, c.want)
+		ids, links := scanHTML([]byte(body))
+		gids := map[string]bool{}
+		glinks, ok := scanGenerated([]byte(body), gids, nil)
+		if ok && (!maps.Equal(ids, gids) || !slices.Equal(links, glinks)) {
+			t.Errorf("scanGenerated(%q) = %v %v, scanHTML %v %v", body, gids, glinks, ids, links)
 		}
 	}
 }
 
-// BenchmarkLinkScan scans a synthetic page for the link check whole and
-// with its code blocks cut, as builds do.
+// FuzzScanGenerated renders Markdown as pages' bodies are rendered and
+// checks scanGenerated against the tokenizer, and scanPage within a page.
+func FuzzScanGenerated(f *testing.F) {
+	for _, s := range []string{"# T\n\n[a](/404/#x) ![i](/p.png) <b>raw</b> https://example.org\n",
+		"- [x] t\n\n| a |\n|---|\n| [b](c?d=1&e=2) |\n", "```go\nfunc f() {}\n```\n", "<!-- c -->\n\n[x]: /y \"t\"\n\n[x]\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, md string) {
+		var b bytes.Buffer
+		if err := markdown.Convert([]byte(md), &b); err != nil {
+			return
+		}
+		body := b.Bytes()
+		ids, links := scanHTML(body)
+		gids := map[string]bool{}
+		if glinks, ok := scanGenerated(body, gids, nil); ok && (!maps.Equal(ids, gids) || !slices.Equal(links, glinks)) {
+			t.Errorf("%q renders %q:\nscanGenerated %v %v\nscanHTML %v %v", md, body, gids, glinks, ids, links)
+		}
+		page := []byte("<!DOCTYPE html><html><body><a href=\"#top\" id=\"top\">t</a><div class=\"prose\">" + string(body) + "</div><a href=\"/x\">x</a></body></html>")
+		ids, links = scanHTML(page)
+		pids, plinks := scanPage(page, body)
+		if !maps.Equal(ids, pids) || !slices.Equal(links, plinks) {
+			t.Errorf("%q: scanPage %v %v, scanHTML %v %v", md, pids, plinks, ids, links)
+		}
+	})
+}
+
+// BenchmarkLinkScan scans a synthetic page for the link check with the
+// tokenizer alone and as builds do, the body by scanGenerated.
 func BenchmarkLinkScan(b *testing.B) {
 	cfg := shippedConfig(b)
 	cfg.Content = Source{FS: syntheticContent(3), Name: "content"}
-	mustBuild(b, cfg)
-	page, err := os.ReadFile(filepath.Join(cfg.Out, "p", "page-00001", "index.html"))
+	site, _, err := loadSite(context.Background(), cfg, &linker{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := page[bytes.Index(page, []byte("<main")):bytes.LastIndex(page, []byte("</main>"))]
-	b.Run("whole", func(b *testing.B) {
+	mustBuild(b, cfg)
+	p := site.ByURL("/p/page-00001/")
+	page, err := os.ReadFile(filepath.Join(cfg.Out, "p", "page-00001", "index.html"))
+	if err != nil || p == nil {
+		b.Fatal(err)
+	}
+	b.Run("tokenizer", func(b *testing.B) {
 		for b.Loop() {
 			scanHTML(page)
 		}
 	})
-	b.Run("cut", func(b *testing.B) {
+	b.Run("build", func(b *testing.B) {
 		for b.Loop() {
-			scan := withoutCodeBlocks(page, body)
-			scanHTML(scan)
-			scanPool.Put(&scan)
+			scanPage(page, p.Body)
 		}
 	})
 }

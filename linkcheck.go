@@ -37,17 +37,15 @@ func (x *linkIndex) addName(name string) {
 	x.files[name] = true
 }
 
-// addPage is add for a page holding the rendered Markdown body.
+// addPage is add for a page holding the rendered Markdown body. The
+// layouts' part of the page is tokenised; the body, half of a page and
+// most of its tags, is scanned by scanGenerated where it can be.
 func (x *linkIndex) addPage(name string, data, body []byte) {
 	var ids map[string]bool
 	var links []string
 	isHTML := strings.HasSuffix(name, ".html")
 	if isHTML {
-		scan := withoutCodeBlocks(data, body)
-		ids, links = scanHTML(scan)
-		if len(scan) != len(data) {
-			scanPool.Put(&scan)
-		}
+		ids, links = scanPage(data, body)
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -55,6 +53,28 @@ func (x *linkIndex) addPage(name string, data, body []byte) {
 	if isHTML {
 		x.ids[name], x.links[name] = ids, links
 	}
+}
+
+// scanPage returns what scanHTML(page) does. html/template inserts a body
+// verbatim only where the page's HTML reads text, so the layout's parts
+// before and after it tokenise alone as within the page, and the body,
+// goldmark's output, is complete tags and comments.
+func scanPage(page, body []byte) (map[string]bool, []string) {
+	off := -1
+	if len(body) > 0 {
+		off = bytes.Index(page, body)
+	}
+	if off < 0 {
+		return scanHTML(page)
+	}
+	ids := map[string]bool{}
+	links := scanHTMLInto(page[:off], ids, nil)
+	if more, ok := scanGenerated(body, ids, links); ok {
+		links = more
+	} else {
+		links = scanHTMLInto(body, ids, links)
+	}
+	return ids, scanHTMLInto(page[off+len(body):], ids, links)
 }
 
 // check resolves every internal link and #anchor as a browser would, and
@@ -78,55 +98,148 @@ func (x *linkIndex) check(base string) error {
 	return nil
 }
 
-// preOpen starts every block highlight writes.
-var preOpen = []byte(`<pre class="chroma"`)
-
-// scanPool holds the buffers withoutCodeBlocks copies pages into.
-var scanPool = sync.Pool{New: func() any { b := []byte(nil); return &b }}
-
-// withoutCodeBlocks returns page without the highlighted code blocks of
-// body, the page's Markdown body, or page itself. Code blocks hold only
-// spans, neither ids nor links, but are most of a page's tags: skipping
-// them saves a good part of the scan. Only blocks inside the body are cut:
-// goldmark renders it with raw HTML left out and code escaped, so there
-// every "<pre class="chroma"" is one of highlight's, ending at the first
-// "</pre>"; in the layouts' part of the page the text could be anything.
-func withoutCodeBlocks(page, body []byte) []byte {
-	if len(body) == 0 || !bytes.Contains(body, preOpen) {
-		return page
-	}
-	off := bytes.Index(page, body)
-	if off < 0 {
-		return page
-	}
-	out := (*scanPool.Get().(*[]byte))[:0]
-	out = append(out, page[:off]...)
-	rest := body
+// scanGenerated is scanHTMLInto for HTML that goldmark rendered with raw
+// HTML left out: there every "<" opens a tag, an end tag or a comment,
+// attribute names are lower case and values double-quoted, and text holds
+// no "<", so tags are found with IndexByte instead of tokenising the text
+// (a page's body took half of a page's scan, highlighted code included).
+// ok is false, and the caller tokenises, wherever that does not hold or an
+// attribute value holds a character reference other than goldmark's own.
+// TestScanGenerated holds it to scanHTML.
+func scanGenerated(data []byte, ids map[string]bool, links []string) (_ []string, ok bool) {
 	for {
-		i := bytes.Index(rest, preOpen)
+		i := bytes.IndexByte(data, '<')
 		if i < 0 {
-			break
+			return links, true
 		}
-		j := bytes.Index(rest[i:], []byte("</pre>"))
-		if j < 0 {
-			break
+		data = data[i+1:]
+		switch {
+		case bytes.HasPrefix(data, []byte("!--")):
+			end := bytes.Index(data[3:], []byte("-->"))
+			if end < 0 {
+				return nil, false
+			}
+			data = data[3+end+3:]
+			continue
+		case len(data) > 0 && data[0] == '/':
+			end := bytes.IndexByte(data, '>')
+			if end < 0 {
+				return nil, false
+			}
+			data = data[end+1:]
+			continue
 		}
-		out = append(out, rest[:i]...)
-		rest = rest[i+j+len("</pre>"):]
+		n := 0
+		for n < len(data) && (data[n] >= 'a' && data[n] <= 'z' || data[n] >= '0' && data[n] <= '9') {
+			n++
+		}
+		if n == 0 || data[0] < 'a' || data[0] > 'z' {
+			return nil, false
+		}
+		tag := string(data[:n])
+		switch tag {
+		case "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "meta":
+			return nil, false // raw text, or a refresh: the tokenizer's business
+		}
+		data = data[n:]
+		for {
+			for len(data) > 0 && data[0] == ' ' {
+				data = data[1:]
+			}
+			if len(data) == 0 {
+				return nil, false
+			}
+			if data[0] == '>' {
+				data = data[1:]
+				break
+			}
+			if data[0] == '/' && len(data) > 1 && data[1] == '>' {
+				data = data[2:]
+				break
+			}
+			k := 0
+			for k < len(data) && (data[k] >= 'a' && data[k] <= 'z' || data[k] == '-') {
+				k++
+			}
+			if k == 0 || k == len(data) {
+				return nil, false
+			}
+			key := string(data[:k])
+			data = data[k:]
+			var val []byte
+			switch data[0] {
+			case '=':
+				if len(data) < 2 || data[1] != '"' {
+					return nil, false
+				}
+				end := bytes.IndexByte(data[2:], '"')
+				if end < 0 {
+					return nil, false
+				}
+				val = data[2 : 2+end]
+				data = data[2+end+1:]
+				if bytes.IndexByte(val, '&') >= 0 {
+					if v, ok := goldmarkUnescape(val); ok {
+						val = v
+					} else {
+						return nil, false
+					}
+				}
+			case ' ', '>', '/':
+			default:
+				return nil, false
+			}
+			switch {
+			case key == "id", key == "name" && tag == "a":
+				ids[string(val)] = true
+			case key == "href" && (tag == "a" || tag == "link"), key == "src" && (tag == "script" || tag == "img"):
+				links = append(links, string(val))
+			}
+		}
 	}
-	out = append(out, rest...)
-	return append(out, page[off+len(body):]...)
+}
+
+// goldmarkUnescape undoes the character references goldmark writes in
+// attribute values (&amp; &lt; &gt; &quot;); ok is false for any other.
+func goldmarkUnescape(v []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(v))
+	for len(v) > 0 {
+		i := bytes.IndexByte(v, '&')
+		if i < 0 {
+			return append(out, v...), true
+		}
+		out = append(out, v[:i]...)
+		v = v[i:]
+		switch {
+		case bytes.HasPrefix(v, []byte("&amp;")):
+			out, v = append(out, '&'), v[5:]
+		case bytes.HasPrefix(v, []byte("&lt;")):
+			out, v = append(out, '<'), v[4:]
+		case bytes.HasPrefix(v, []byte("&gt;")):
+			out, v = append(out, '>'), v[4:]
+		case bytes.HasPrefix(v, []byte("&quot;")):
+			out, v = append(out, '"'), v[6:]
+		default:
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 // scanHTML returns the ids of an HTML page and the links it holds: href of
 // a and link, src of script and img, and the target of a meta refresh.
 func scanHTML(data []byte) (ids map[string]bool, links []string) {
 	ids = map[string]bool{}
+	return ids, scanHTMLInto(data, ids, nil)
+}
+
+// scanHTMLInto is scanHTML adding to ids and links.
+func scanHTMLInto(data []byte, ids map[string]bool, links []string) []string {
 	z := html.NewTokenizer(bytes.NewReader(data))
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
-			return ids, links
+			return links
 		}
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 			continue
