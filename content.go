@@ -83,20 +83,21 @@ var languages = []struct{ key, label string }{
 
 // Page is one content file, loaded and with its Markdown body rendered.
 type Page struct {
-	Kind    Kind
-	name    string // path inside the content folder, e.g. "4xx/404.md"
-	src     []byte // the file, kept until the body is rendered, or nil
-	File    string // path for messages, e.g. "content/4xx/404.md"
-	URL     string // site-absolute, e.g. "/404/"
-	Code    int    // code pages only
-	Class   int    // 1–5 for class and code pages
-	Title   string
-	Summary string
-	Status  string // code pages only
-	Spec    []Spec
-	Former  []string
-	Headers []string
-	Aliases []string
+	Kind      Kind
+	name      string // path inside the content folder, e.g. "4xx/404.md"
+	src       []byte // the file, kept until the body is rendered, or nil
+	bodyStart int    // offset of the body in the file, past the front matter
+	File      string // path for messages, e.g. "content/4xx/404.md"
+	URL       string // site-absolute, e.g. "/404/"
+	Code      int    // code pages only
+	Class     int    // 1–5 for class and code pages
+	Title     string
+	Summary   string
+	Status    string // code pages only
+	Spec      []Spec
+	Former    []string
+	Headers   []string
+	Aliases   []string
 
 	Constants []Constant
 	Body      []byte // rendered HTML of the Markdown body

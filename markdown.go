@@ -16,19 +16,18 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
-	"go.abhg.dev/goldmark/frontmatter"
 	"gopkg.in/yaml.v3"
 	lexers "statusdocs.local/chromalexers"
 	extension "statusdocs.local/goldmarkext"
 )
 
-// strictYAML is the only front matter format: YAML between "---" lines,
-// decoded with unknown keys refused, so typos cannot pass silently.
-var strictYAML = frontmatter.Format{Name: "YAML", Delim: '-', Unmarshal: func(raw []byte, v any) error {
+// strictYAML decodes front matter, the YAML between the "---" lines, with
+// unknown keys refused, so typos cannot pass silently.
+func strictYAML(raw []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	return dec.Decode(v)
-}}
+}
 
 // markdown is the one goldmark instance of the program. Its Convert is
 // stateless, so pages are parsed and rendered by many goroutines at once.
@@ -40,7 +39,6 @@ var markdown = goldmark.New(
 		extension.Strikethrough,
 		extension.Linkify,
 		extension.Typographer,
-		&frontmatter.Extender{Formats: []frontmatter.Format{strictYAML}},
 	),
 	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 	goldmark.WithRendererOptions(
@@ -90,12 +88,13 @@ func loadMeta(name, display string, src []byte) (*Page, error) {
 		return nil, fileErrorf(display, line, `front matter line %q: the lines around front matter must be exactly "---", with nothing after the dashes`, text)
 	}
 	var fm frontMatter
-	if err := frontMatterError(strictYAML.Unmarshal(raw, &fm), display, 1); err != nil {
+	if err := frontMatterError(strictYAML(raw, &fm), display, 1); err != nil {
 		return nil, err
 	}
 	if err := checkFrontMatter(p, &fm); err != nil {
 		return nil, err
 	}
+	p.bodyStart = len(head)
 	return p, nil
 }
 
@@ -104,7 +103,14 @@ func loadMeta(name, display string, src []byte) (*Page, error) {
 // words the search index keeps of it).
 func renderBody(p *Page, src []byte, lk *linker, words bool) error {
 	pc := parser.NewContext()
-	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	// Parsing starts after the front matter; offsets, and so line
+	// numbers in messages, stay those of the whole file.
+	if p.bodyStart > len(src) {
+		return fileErrorf(p.File, 0, "the file changed while it was being built")
+	}
+	reader := text.NewReader(src)
+	reader.Advance(p.bodyStart)
+	doc := markdown.Parser().Parse(reader, parser.WithContext(pc))
 	p.links, p.Headings = walkBody(doc, src, p.URL, lk)
 	var buf bytes.Buffer
 	buf.Grow(len(src) * 2)
@@ -122,10 +128,10 @@ func renderBody(p *Page, src []byte, lk *linker, words bool) error {
 
 // plainFrontMatter returns the YAML of a front matter block, the lines
 // between the first line of head and its last, when both are exactly "---"
-// (before an optional "\r"). The goldmark extension that skips front matter
-// when a body is parsed knows only such lines: a closing "--- " was not
-// the end to it, and the whole body went into the front matter, silently
-// (so loadMeta refuses any other).
+// (before an optional "\r"). loadMeta refuses any other: a closing "--- "
+// once passed here while goldmark's front matter extension, which then
+// skipped the block in body parses, did not see it end, and the whole body
+// went into the front matter, silently.
 func plainFrontMatter(head []byte) ([]byte, bool) {
 	isDelim := func(line []byte) bool { return string(bytes.TrimSuffix(line, []byte("\r"))) == "---" }
 	first, rest, ok := bytes.Cut(head, []byte("\n"))
