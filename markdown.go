@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -72,20 +73,9 @@ func loadMeta(name, display string, src []byte) (*Page, error) {
 	if err := checkUTF8(src, display); err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(src, []byte("---")) {
-		return nil, fileErrorf(display, 1, `missing front matter (a "---" line, YAML, and a closing "---" line)`)
-	}
-	if first, _, _ := bytes.Cut(src, []byte("\n")); string(bytes.TrimSuffix(first, []byte("\r"))) != "---" {
-		return nil, fileErrorf(display, 1, `front matter line %q: the lines around front matter must be exactly "---", with nothing after the dashes`, first)
-	}
-	head, err := frontMatterBlock(src)
+	raw, bodyStart, line, err := splitFrontMatter(src)
 	if err != nil {
-		return nil, fileErrorf(display, 1, "%v", err)
-	}
-	raw, ok := plainFrontMatter(head)
-	if !ok {
-		line, text := badDelimiter(head)
-		return nil, fileErrorf(display, line, `front matter line %q: the lines around front matter must be exactly "---", with nothing after the dashes`, text)
+		return nil, fileErrorf(display, line, "%v", err)
 	}
 	var fm frontMatter
 	if err := frontMatterError(strictYAML(raw, &fm), display, 1); err != nil {
@@ -94,7 +84,7 @@ func loadMeta(name, display string, src []byte) (*Page, error) {
 	if err := checkFrontMatter(p, &fm); err != nil {
 		return nil, err
 	}
-	p.bodyStart = len(head)
+	p.bodyStart = bodyStart
 	return p, nil
 }
 
@@ -126,73 +116,39 @@ func renderBody(p *Page, src []byte, lk *linker, words bool) error {
 	return nil
 }
 
-// plainFrontMatter returns the YAML of a front matter block, the lines
-// between the first line of head and its last, when both are exactly "---"
-// (before an optional "\r"). loadMeta refuses any other: a closing "--- "
-// once passed here while goldmark's front matter extension, which then
-// skipped the block in body parses, did not see it end, and the whole body
-// went into the front matter, silently.
-func plainFrontMatter(head []byte) ([]byte, bool) {
-	isDelim := func(line []byte) bool { return string(bytes.TrimSuffix(line, []byte("\r"))) == "---" }
-	first, rest, ok := bytes.Cut(head, []byte("\n"))
-	if !ok || !isDelim(first) {
-		return nil, false
+// splitFrontMatter finds the front matter a page starts with: a line
+// "---", YAML, and a closing line "---" (either may end in "\r"). It
+// returns the YAML and the offset where the body starts, or an error and
+// its line. A delimiter line with anything after its dashes ("--- ") is an
+// error naming it: once, such a closing line ended the front matter here
+// but not for goldmark's front matter extension, which then took the
+// whole body for front matter, silently.
+func splitFrontMatter(src []byte) (yaml []byte, bodyStart, line int, err error) {
+	if !bytes.HasPrefix(src, []byte("---")) {
+		return nil, 0, 1, errors.New(`missing front matter (a "---" line, YAML, and a closing "---" line)`)
 	}
-	body := bytes.TrimSuffix(rest, []byte("\n"))
-	end := bytes.LastIndexByte(body, '\n') + 1 // start of the last line
-	if !isDelim(body[end:]) {
-		return nil, false
+	badLine := func(text []byte) error {
+		return fmt.Errorf(`front matter line %q: the lines around front matter must be exactly "---", with nothing after the dashes`, text)
 	}
-	return rest[:end], true
-}
-
-// badDelimiter returns the line number and text of the delimiter line of
-// head that plainFrontMatter refuses.
-func badDelimiter(head []byte) (int, string) {
-	first, _, _ := bytes.Cut(head, []byte("\n"))
-	if string(bytes.TrimSuffix(first, []byte("\r"))) != "---" {
-		return 1, string(first)
-	}
-	body := bytes.TrimSuffix(head, []byte("\n"))
-	return bytes.Count(body, []byte("\n")) + 1, string(body[bytes.LastIndexByte(body, '\n')+1:])
-}
-
-// frontMatterBlock returns src up to the end of the line that closes the
-// front matter.
-func frontMatterBlock(src []byte) ([]byte, error) {
-	first, rest, _ := bytes.Cut(src, []byte("\n"))
-	end := closingDelim(rest)
-	if end < 0 {
-		return nil, fmt.Errorf(`front matter is not closed by a "---" line`)
-	}
-	n := len(first) + 1 + end
-	if nl := bytes.IndexByte(src[n:], '\n'); nl >= 0 {
-		n += nl + 1
-	} else {
-		n = len(src)
-	}
-	return src[:n], nil
-}
-
-// closingDelim returns the offset in rest of the line "---" that closes the
-// front matter, or -1.
-func closingDelim(rest []byte) int {
-	off := 0
-	for off <= len(rest) {
-		line := rest[off:]
-		n := bytes.IndexByte(line, '\n')
-		if n >= 0 {
-			line = line[:n]
+	yamlStart := 0
+	for off, n := 0, 1; off < len(src); n++ {
+		text, _, _ := bytes.Cut(src[off:], []byte("\n"))
+		next := min(off+len(text)+1, len(src))
+		isDelim := string(bytes.TrimRight(text, " \t\r")) == "---"
+		exact := string(bytes.TrimSuffix(text, []byte("\r"))) == "---"
+		switch {
+		case n == 1 && !exact:
+			return nil, 0, 1, badLine(text)
+		case n == 1:
+			yamlStart = next
+		case isDelim && !exact:
+			return nil, 0, n, badLine(text)
+		case isDelim:
+			return src[yamlStart:off], next, 0, nil
 		}
-		if string(bytes.TrimRight(line, " \t\r")) == "---" {
-			return off
-		}
-		if n < 0 {
-			break
-		}
-		off += n + 1
+		off = next
 	}
-	return -1
+	return nil, 0, 1, errors.New(`front matter is not closed by a "---" line`)
 }
 
 // walkBody rewrites the site-absolute links of a page's AST to relative ones
