@@ -17,7 +17,8 @@ import (
 // and code, so blocks that went through chroma's lexers are cached by
 // those: in memory for the life of the process (the dev server keeps it
 // across rebuilds), and optionally on disk between builds (-cache). Blocks
-// lexed by lexGo and lexHTTP are not: they take a few microseconds, less
+// lexed by lexGo, lexHTTP and lexJSON are not: they take a few
+// microseconds, less
 // than keeping them (BenchmarkHighlightCache measured a warm disk cache
 // slower than none on Go and HTTP blocks).
 
@@ -83,8 +84,9 @@ const cacheFile = "highlight-cache.bin"
 
 // cacheMagic starts the disk cache file, and names its format: then the
 // highlighting's version, the number of blocks and the blocks (key, HTML),
-// each string a length (uvarint) and its bytes. Simpler than encoding/gob, whose start-up registration
-// cost every run a millisecond (GODEBUG=inittrace=1).
+// each string a length (uvarint) and its bytes. Simpler than encoding/gob,
+// whose start-up registration cost every run a millisecond
+// (GODEBUG=inittrace=1).
 const cacheMagic = "statusdocs highlight cache 1\n"
 
 // encodeCache returns the disk form of blocks, in key order.
