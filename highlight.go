@@ -18,9 +18,8 @@ import (
 // those: in memory for the life of the process (the dev server keeps it
 // across rebuilds), and optionally on disk between builds (-cache). Blocks
 // lexed by lexGo, lexHTTP and lexJSON are not: they take a few
-// microseconds, less
-// than keeping them (BenchmarkHighlightCache measured a warm disk cache
-// slower than none on Go and HTTP blocks).
+// microseconds, less than keeping them (BenchmarkHighlightCache measured a
+// warm disk cache slower than none on Go and HTTP blocks).
 
 // highlightVersion names the highlighting's output format in disk cache
 // keys; change it whenever highlightUncached or chroma's version changes
