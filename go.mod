@@ -1,4 +1,4 @@
-module statusdocs
+module github.com/statusdocs/statusdocs
 
 go 1.26.8
 
@@ -16,10 +16,4 @@ require (
 	github.com/dlclark/regexp2/v2 v2.2.1 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	golang.org/x/sys v0.49.0 // indirect
-	statusdocs.local/chromalexers v0.0.0
-	statusdocs.local/goldmarkext v0.0.0
 )
-
-replace statusdocs.local/chromalexers => ./third_party/chromalexers
-
-replace statusdocs.local/goldmarkext => ./third_party/goldmarkext

@@ -7,6 +7,7 @@
 //
 //	statusdocs build [flags]   write the site to build/
 //	statusdocs serve [flags]   serve it with live reload while you edit
+//	statusdocs version         print the version
 //
 // The content, layouts and static folders shipped with the program are
 // embedded in it, so a lone binary builds the full site anywhere; folders
@@ -22,11 +23,19 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"time"
+
+	"github.com/statusdocs/statusdocs/internal/devserver"
+	"github.com/statusdocs/statusdocs/internal/render"
+	"github.com/statusdocs/statusdocs/internal/site"
 )
 
 // embedded holds the site shipped in the repository. The all: prefix keeps
@@ -69,8 +78,9 @@ var errUsage = errors.New("usage")
 const usageText = `usage: statusdocs <command> [flags]
 
 Commands:
-  build   write the site to a folder (default build/)
-  serve   serve the site with live reload while you edit
+  build     write the site to a folder (default build/)
+  serve     serve the site with live reload while you edit
+  version   print the version of this program
 
 Run "statusdocs <command> -h" for the flags of a command.
 `
@@ -80,11 +90,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	top := flag.NewFlagSet("statusdocs", flag.ContinueOnError)
 	top.SetOutput(stderr)
 	top.Usage = func() { fmt.Fprint(stderr, usageText) }
+	version := top.Bool("version", false, "print the version of this program")
 	if err := top.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return errUsage
+	}
+	if *version {
+		fmt.Fprintln(stdout, versionLine())
+		return nil
 	}
 	if top.NArg() == 0 {
 		top.Usage()
@@ -94,7 +109,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "build":
 		return runBuild(ctx, rest, stdout, stderr)
 	case "serve":
-		return runServe(ctx, rest, stdout, stderr)
+		return runServe(ctx, rest, stderr)
+	case "version":
+		fmt.Fprintln(stdout, versionLine())
+		return nil
 	case "help":
 		fmt.Fprint(stdout, usageText)
 		return nil
@@ -105,10 +123,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
+// versionLine describes this program: its module version ("(devel)" for a
+// build from a checkout) and, where the go command recorded them, the
+// commit it was built from and whether it had local changes.
+func versionLine() string {
+	version := "(unknown)"
+	var vcs []string
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		version = bi.Main.Version
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				vcs = append([]string{"revision " + s.Value}, vcs...)
+			case "vcs.time":
+				vcs = append(vcs, s.Value)
+			case "vcs.modified":
+				if s.Value == "true" {
+					vcs = append(vcs, "with local changes")
+				}
+			}
+		}
+	}
+	line := "statusdocs " + version
+	if len(vcs) > 0 {
+		line += ", " + strings.Join(vcs, ", ")
+	}
+	return line + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+}
+
 // sourceFlags are the input flags build and serve share.
 type sourceFlags struct {
 	content, layouts, static string
 	embedded                 bool
+	cacheDir                 string
+	noCache                  bool
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
@@ -116,37 +164,70 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.layouts, "layouts", "layouts", "read html/template layouts from `dir`")
 	fs.StringVar(&s.static, "static", "static", "copy CSS, JS and images from `dir`")
 	fs.BoolVar(&s.embedded, "embedded", false, "use the content, layouts and static files built into the program, even where the folders exist")
+	fs.StringVar(&s.cacheDir, "cache", defaultCacheDir(), "keep highlighted code blocks in `dir` between builds")
+	fs.BoolVar(&s.noCache, "no-cache", false, "highlight every code block afresh, reading and writing no cache")
 }
 
-// sources resolves each input folder: the folder on disk when it exists, the
+// defaultCacheDir returns where the highlight cache lives unless -cache
+// says otherwise: statusdocs in the user's cache folder
+// ($XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS,
+// %LocalAppData% on Windows), or "" where there is none.
+func defaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "statusdocs")
+}
+
+// highlight returns the highlight cache options the flags ask for.
+func (s *sourceFlags) highlight(set map[string]bool) (render.HighlightOptions, error) {
+	if s.noCache {
+		if set["cache"] {
+			return render.HighlightOptions{}, errors.New("-cache and -no-cache contradict each other")
+		}
+		return render.HighlightOptions{NoCache: true}, nil
+	}
+	return render.HighlightOptions{Dir: s.cacheDir}, nil
+}
+
+// config resolves the input folders and cache options into a build
+// config. Each input folder is the folder on disk when it exists, the
 // embedded copy when the flag was left at its default and the folder is
 // missing (or -embedded is set), an error otherwise.
-func (s *sourceFlags) sources(set map[string]bool) (content, layouts, static Source, err error) {
-	pick := func(flagName, dir string) (Source, error) {
+func (s *sourceFlags) config(set map[string]bool) (*site.Config, error) {
+	pick := func(flagName, dir string) (site.Source, error) {
 		if !s.embedded {
 			if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-				return Source{FS: newDiskFS(dir), Name: strings.TrimSuffix(dir, "/"), Dir: dir}, nil
+				return site.Source{FS: os.DirFS(dir), Name: strings.TrimSuffix(dir, "/"), Dir: dir}, nil
 			} else if set[flagName] {
 				if err == nil {
 					err = errors.New("not a folder")
 				}
-				return Source{}, fmt.Errorf("-%s %s: %w", flagName, dir, err)
+				return site.Source{}, fmt.Errorf("-%s %s: %w", flagName, dir, err)
 			}
 		}
 		sub, err := fs.Sub(embedded, flagName)
 		if err != nil {
 			panic(err) // the embedded folders always exist
 		}
-		return Source{FS: sub, Name: flagName}, nil
+		return site.Source{FS: sub, Name: flagName}, nil
 	}
-	if content, err = pick("content", s.content); err != nil {
-		return
+	cfg := &site.Config{}
+	var err error
+	if cfg.Content, err = pick("content", s.content); err != nil {
+		return nil, err
 	}
-	if layouts, err = pick("layouts", s.layouts); err != nil {
-		return
+	if cfg.Layouts, err = pick("layouts", s.layouts); err != nil {
+		return nil, err
 	}
-	static, err = pick("static", s.static)
-	return
+	if cfg.Static, err = pick("static", s.static); err != nil {
+		return nil, err
+	}
+	if cfg.Highlight, err = s.highlight(set); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // parseFlags parses a subcommand's flags, which take no arguments after
@@ -174,6 +255,12 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
+// buildMemoryLimit is the soft memory limit of a build (GOMEMLIMIT
+// overrides it): near it the collector works harder rather than letting a
+// big build's garbage double its footprint. Builds stream pages to disk,
+// so even 10,000 pages need less; the limit only trims garbage.
+const buildMemoryLimit = 200 << 20
+
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("build", flag.ContinueOnError)
 	fset.SetOutput(stderr)
@@ -183,8 +270,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	baseURL := fset.String("base-url", "", "absolute `url` the site is served from, e.g. https://example.org/docs/, for canonical links (default: relative links only)")
 	offline := fset.Bool("offline", false, "build for reading from disk (file://): every link names a file, e.g. 404/index.html")
 	zipPath := fset.String("zip", "", "also pack the built site into the zip `file`, e.g. docs.zip")
-	cacheDir := fset.String("cache", "", "keep highlighted code blocks in `dir` between builds, to rebuild faster (off by default)")
-	noCache := fset.Bool("no-cache", false, "highlight every code block afresh, even blocks seen earlier in the same build")
 	fset.Usage = func() {
 		fmt.Fprint(stderr, "usage: statusdocs build [flags]\n\nBuild the site into a folder. The previous output is replaced only when the\nwhole build succeeds.\n\nFlags:\n")
 		fset.PrintDefaults()
@@ -192,35 +277,110 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fset, args, stderr); err != nil {
 		return err
 	}
-	content, layouts, static, err := src.sources(setFlags(fset))
+	cfg, err := src.config(setFlags(fset))
 	if err != nil {
 		return err
 	}
-	base, err := normalizeBaseURL(*baseURL)
-	if err != nil {
+	if cfg.BaseURL, err = site.NormalizeBaseURL(*baseURL); err != nil {
 		return err
 	}
-	if *noCache {
-		if *cacheDir != "" {
-			return fmt.Errorf("-cache and -no-cache contradict each other")
-		}
-		useHighlightCache.Store(false)
-	}
-	cfg := &Config{Content: content, Layouts: layouts, Static: static, Out: *out, BaseURL: base,
-		Offline: *offline, Zip: *zipPath, HashAssets: true, CacheDir: *cacheDir}
+	cfg.Out, cfg.Offline, cfg.Zip, cfg.HashAssets = *out, *offline, *zipPath, true
 	if os.Getenv("GOMEMLIMIT") == "" {
-		// A soft limit: near it the collector works harder rather than
-		// letting a big build's garbage double its footprint. (GOGC off
-		// was measured slower for big builds: the heap outgrows the huge
-		// pages and fresh memory costs page faults; see heapFloor.)
 		debug.SetMemoryLimit(buildMemoryLimit)
 	}
-	prepareHeap(true)
-	res, err := Build(ctx, cfg)
+	res, err := site.Build(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if res.CacheErr != nil {
+		fmt.Fprintf(stderr, "statusdocs: warning: %v (the build is fine; the next one highlights afresh)\n", res.CacheErr)
 	}
 	fmt.Fprintf(stdout, "built %d pages and %d static files in %v into %s\n",
 		res.Pages, res.Static, res.Elapsed.Round(100_000), cfg.Out)
 	return nil
 }
+
+// runServe is statusdocs serve: it parses the flags, checks the address,
+// listens (so "address in use" is reported at once) and serves until ctx
+// is done. Everything it prints goes to stderr.
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fset)
+	addr := fset.String("addr", devserver.DefaultAddr, "listen on `host:port`; a host other than 127.0.0.1, ::1 or localhost needs -allow-remote")
+	allowRemote := fset.Bool("allow-remote", false, "allow an -addr that other machines can reach, such as 0.0.0.0:1313 or :1313 (prints a warning: the dev server is made for your own machine)")
+	var poll pollFlag
+	fset.Var(&poll, "poll", "look for changes every `interval` instead of waiting for file system events, for network shares, WSL and container mounts where events do not arrive; -poll alone looks every "+devserver.DefaultPoll.String()+", -poll=2s every two seconds")
+	follow := fset.Bool("follow", false, "when a page's Markdown is saved, open that page in every browser showing the site")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, `usage: statusdocs serve [flags]
+
+Serve the site at http://`+devserver.DefaultAddr+`/ while you edit it. The site is built
+in memory (build/ is not touched) and rebuilt on every save under the content,
+layouts and static folders; open pages reload by themselves, keeping their
+scroll position, and a stylesheet change is applied without a reload. A build
+error is printed as path:line: message and shown over every open page, while
+the last good site stays served. Ctrl-C stops the server.
+
+Flags:
+`)
+		fset.PrintDefaults()
+	}
+	if err := parseFlags(fset, args, stderr); err != nil {
+		return err
+	}
+	if err := devserver.CheckAddr(*addr, *allowRemote); err != nil {
+		return err
+	}
+	cfg, err := src.config(setFlags(fset))
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("-addr %s: %w", *addr, err)
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		if !*allowRemote {
+			ln.Close()
+			return fmt.Errorf("-addr %s: it resolves to %s, which other machines could reach; add -allow-remote to serve there", *addr, tcp.IP)
+		}
+		fmt.Fprintf(stderr, "warning: serving on %s, which other machines can reach: anyone who can connect sees your unpublished site\n", ln.Addr())
+	}
+	opts := devserver.Options{Follow: *follow, Poll: time.Duration(poll)}
+	return devserver.New(cfg, opts, stderr).Serve(ctx, ln)
+}
+
+// pollFlag is the value of -poll: an interval, or 0 for file system
+// events. Given alone, -poll means devserver.DefaultPoll.
+type pollFlag time.Duration
+
+// String returns the interval, or "" for file system events.
+func (p *pollFlag) String() string {
+	if p == nil || *p == 0 {
+		return ""
+	}
+	return time.Duration(*p).String()
+}
+
+// Set takes "true" (-poll alone), "false", or an interval.
+func (p *pollFlag) Set(s string) error {
+	switch s {
+	case "true":
+		*p = pollFlag(devserver.DefaultPoll)
+		return nil
+	case "false":
+		*p = 0
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < devserver.MinPoll {
+		return fmt.Errorf("want an interval of at least %v, such as 500ms or 2s", devserver.MinPoll)
+	}
+	*p = pollFlag(d)
+	return nil
+}
+
+// IsBoolFlag lets -poll stand alone, as the flag package allows for bools.
+func (p *pollFlag) IsBoolFlag() bool { return true }

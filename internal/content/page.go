@@ -1,0 +1,139 @@
+// Package content is the first stage of a build: it reads content files
+// (YAML front matter, then Markdown), checks them, and links them into a
+// Site: the home page, class pages, code pages and plain pages, with
+// every page's neighbours known. It parses no Markdown; render does.
+package content
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Kind says which layout renders a page.
+type Kind int
+
+const (
+	KindHome  Kind = iota // content/_index.md
+	KindClass             // content/4xx/_index.md
+	KindCode              // content/4xx/404.md
+	KindPlain             // any other content/**/*.md
+)
+
+// String returns the kind's layout name, as in layouts/<name>.html.
+func (k Kind) String() string {
+	return [...]string{"home", "class", "code", "page"}[k]
+}
+
+// statuses lists the values allowed in a code page's status field, with the
+// label the badge shows. Anything but standard is marked on the page.
+var statuses = map[string]string{
+	"standard":   "Standard",
+	"temporary":  "Temporary registration",
+	"deprecated": "Deprecated",
+	"obsolete":   "Obsolete",
+	"reserved":   "Reserved",
+	"unofficial": "Unofficial",
+}
+
+// Spec is one defining document of a status code.
+type Spec struct {
+	Name string `yaml:"name" json:"name"`
+	URL  string `yaml:"url" json:"url"`
+}
+
+// Constant is one language's identifier for a status code.
+type Constant struct {
+	Lang  string // key in front matter, e.g. "go"
+	Label string // what the page shows, e.g. "Go (net/http)"
+	Ident string
+}
+
+// languages orders and names the languages a constants table may list.
+// A key not listed here is an error, for the same reason as unknown keys.
+var languages = []struct{ key, label string }{
+	{"go", "Go (net/http)"},
+	{"python", "Python (http.HTTPStatus)"},
+	{"node", "Node.js (http.STATUS_CODES)"},
+	{"java", "Java (HttpURLConnection)"},
+	{"spring", "Java (Spring HttpStatus)"},
+	{"dotnet", ".NET (HttpStatusCode)"},
+	{"rust", "Rust (http::StatusCode)"},
+	{"symfony", "PHP (Symfony Response)"},
+	{"rails", "Ruby on Rails (Rack symbol)"},
+}
+
+// Page is one content file. Parse fills in what its path and front matter
+// say; render fills in the body; Link fills in the neighbours.
+type Page struct {
+	Kind      Kind
+	Path      string // inside the content folder, e.g. "4xx/404.md"
+	Src       []byte // the file, kept until the body is rendered, or nil
+	BodyStart int    // offset of the body in the file, past the front matter
+	File      string // path for messages, e.g. "content/4xx/404.md"
+	URL       string // site-absolute, e.g. "/404/"
+	Code      int    // code pages only
+	Class     int    // 1–5 for class and code pages
+	Title     string
+	Summary   string
+	Status    string // code pages only
+	Spec      []Spec
+	Former    []string
+	Headers   []string
+	Aliases   []string
+	Constants []Constant
+
+	// Set by render from the Markdown body.
+	Body        []byte // rendered HTML
+	Text        string // plain text of the body, for search
+	TextIsWords bool   // Text holds only its distinct words (render.SearchWords)
+	Headings    []Heading
+	Links       []InternalLink // site-absolute links, checked once all pages are known
+
+	RelatedCodes []int // as front matter lists them
+
+	// Set by Link when the whole site is known.
+	Related    []*Page
+	Prev, Next *Page
+	ClassPage  *Page   // code pages: their class
+	Codes      []*Page // class pages: their codes, in order
+}
+
+// Heading is a section heading of a page's body.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// InternalLink is a site-absolute link found in a page's Markdown.
+type InternalLink struct {
+	Target string // as written, e.g. "/404/#example"
+	Line   int
+}
+
+// ClassName returns "4xx" for a class or code page.
+func (p *Page) ClassName() string {
+	if p.Class == 0 {
+		return ""
+	}
+	return strconv.Itoa(p.Class) + "xx"
+}
+
+// StatusLabel returns the badge text for the page's status.
+func (p *Page) StatusLabel() string { return statuses[p.Status] }
+
+// IsStandard reports whether the code is registered and in normal use.
+func (p *Page) IsStandard() bool { return p.Status == "standard" }
+
+// Label returns how a page is named in lists and breadcrumbs.
+func (p *Page) Label() string {
+	switch p.Kind {
+	case KindHome:
+		return "Home"
+	case KindClass:
+		return p.ClassName()
+	case KindCode:
+		return fmt.Sprintf("%d %s", p.Code, p.Title)
+	}
+	return p.Title
+}

@@ -1,0 +1,110 @@
+package content
+
+import (
+	"io/fs"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	codeFile = regexp.MustCompile(`^[0-9]+\.md$`)
+	classDir = regexp.MustCompile(`^[0-9]xx$`)
+)
+
+// Parse reads what the rest of the site needs to know of a content file:
+// its kind and URL (from name, its path inside the content folder) and its
+// front matter. display names the file in messages. The body is not
+// parsed, so a build can render bodies later, one page at a time, instead
+// of holding them all.
+func Parse(name, display string, src []byte) (*Page, error) {
+	p, err := Classify(name, display)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUTF8(src, display); err != nil {
+		return nil, err
+	}
+	raw, bodyStart, line, err := splitFrontMatter(src)
+	if err != nil {
+		return nil, Errorf(display, line, "%v", err)
+	}
+	var fm frontMatter
+	if err := frontMatterError(strictYAML(raw, &fm), display, 1); err != nil {
+		return nil, err
+	}
+	if err := checkFrontMatter(p, &fm); err != nil {
+		return nil, err
+	}
+	p.BodyStart = bodyStart
+	return p, nil
+}
+
+// Classify works out a content file's kind, URL, code and class from its
+// path inside the content folder. It reports misplaced code files.
+func Classify(name, display string) (p *Page, err error) {
+	dir, base := path.Split(name)
+	dir = strings.TrimSuffix(dir, "/")
+	p = &Page{Path: name, File: display}
+	switch {
+	case name == "_index.md":
+		p.Kind, p.URL = KindHome, "/"
+	case base == "_index.md" && classDir.MatchString(dir):
+		c := int(dir[0] - '0')
+		if c < 1 || c > 5 {
+			return nil, Errorf(display, 0, "class folder %q is not one of 1xx to 5xx", dir)
+		}
+		p.Kind, p.URL, p.Class = KindClass, "/"+dir+"/", c
+	case codeFile.MatchString(base):
+		code, err := strconv.Atoi(strings.TrimSuffix(base, ".md"))
+		if err != nil || code < 100 || code > 599 {
+			return nil, Errorf(display, 0, "status code %s is outside 100–599", strings.TrimSuffix(base, ".md"))
+		}
+		want := strconv.Itoa(code/100) + "xx"
+		if dir != want {
+			return nil, Errorf(display, 0, "code %d belongs in %s/, not %s/", code, want, dirOrRoot(dir))
+		}
+		p.Kind, p.Code, p.Class, p.URL = KindCode, code, code/100, "/"+strconv.Itoa(code)+"/"
+	default:
+		// A plain page may sit in a class folder, but not in a folder that
+		// looks like a class and is none (6xx, 0xx).
+		if classDir.MatchString(dir) && (dir[0] < '1' || dir[0] > '5') {
+			return nil, Errorf(display, 0, "class folder %q is not one of 1xx to 5xx", dir)
+		}
+		p.Kind, p.URL = KindPlain, "/"+path.Join(dir, strings.TrimSuffix(base, ".md"))+"/"
+		if base == "_index.md" {
+			p.URL = "/" + dir + "/"
+		}
+	}
+	return p, nil
+}
+
+func dirOrRoot(dir string) string {
+	if dir == "" {
+		return "content"
+	}
+	return dir
+}
+
+// List returns the Markdown files of fsys in lexical order, leaving out
+// hidden files and folders.
+func List(fsys fs.FS) ([]string, error) {
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(name, ".md") && !strings.HasPrefix(d.Name(), ".") {
+			names = append(names, name)
+		}
+		return nil
+	})
+	return names, err
+}

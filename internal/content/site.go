@@ -1,0 +1,161 @@
+package content
+
+import (
+	"errors"
+	"slices"
+	"strings"
+)
+
+// Site is all the content of one build.
+type Site struct {
+	Home    *Page
+	Classes []*Page // class pages, 1xx to 5xx
+	Codes   []*Page // code pages in numeric order
+	Plain   []*Page // other pages, by URL
+	Aliases []Alias
+
+	byURL     map[string]*Page
+	byCode    map[int]*Page
+	aliasURLs map[string]bool
+	files     map[string]bool // static and generated file names, for link checks
+}
+
+// Alias is a redirect from an extra slug to a page.
+type Alias struct {
+	URL  string // "/not-found/"
+	Page *Page
+}
+
+// Pages returns every page of the site in a stable order.
+func (s *Site) Pages() []*Page {
+	all := make([]*Page, 0, 1+len(s.Classes)+len(s.Codes)+len(s.Plain))
+	all = append(all, s.Home)
+	all = append(all, s.Classes...)
+	all = append(all, s.Codes...)
+	all = append(all, s.Plain...)
+	return all
+}
+
+// Code returns the page of a status code, or nil.
+func (s *Site) Code(code int) *Page { return s.byCode[code] }
+
+// ByURL returns the page at a site-absolute URL, or nil.
+func (s *Site) ByURL(url string) *Page { return s.byURL[url] }
+
+// Link connects the pages of a site once all are loaded: it indexes them,
+// checks URLs, aliases, related codes and the internal links of the pages
+// whose bodies are rendered, and sets the neighbours each layout shows.
+// files names the files besides pages that links may point at (static and
+// generated ones, as "style.css"). All problems are reported together.
+func Link(pages []*Page, files map[string]bool) (*Site, error) {
+	s := &Site{byURL: map[string]*Page{}, byCode: map[int]*Page{}, aliasURLs: map[string]bool{}, files: files}
+	var errs []error
+	claim := map[string]string{} // URL → file that claimed it
+	for _, p := range pages {
+		if prev, ok := claim[p.URL]; ok {
+			errs = append(errs, Errorf(p.File, 0, "URL %s is already used by %s", p.URL, prev))
+			continue
+		}
+		claim[p.URL] = p.File
+		s.byURL[p.URL] = p
+		switch p.Kind {
+		case KindHome:
+			s.Home = p
+		case KindClass:
+			s.Classes = append(s.Classes, p)
+		case KindCode:
+			s.Codes = append(s.Codes, p)
+			s.byCode[p.Code] = p
+		case KindPlain:
+			s.Plain = append(s.Plain, p)
+		}
+	}
+	for _, p := range pages {
+		for _, a := range p.Aliases {
+			u := "/" + a + "/"
+			if prev, ok := claim[u]; ok {
+				errs = append(errs, Errorf(p.File, 0, "alias %q: URL %s is already used by %s", a, u, prev))
+				continue
+			}
+			claim[u] = p.File
+			s.Aliases = append(s.Aliases, Alias{URL: u, Page: p})
+			s.aliasURLs[u] = true
+		}
+	}
+	if s.Home == nil {
+		errs = append(errs, errors.New("content/_index.md: missing: the home page needs it"))
+	}
+	slices.SortFunc(s.Codes, func(a, b *Page) int { return a.Code - b.Code })
+	slices.SortFunc(s.Classes, func(a, b *Page) int { return a.Class - b.Class })
+	slices.SortFunc(s.Plain, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	slices.SortFunc(s.Aliases, func(a, b Alias) int { return strings.Compare(a.URL, b.URL) })
+
+	classOf := map[int]*Page{}
+	for _, c := range s.Classes {
+		classOf[c.Class] = c
+	}
+	for i, p := range s.Codes {
+		if i > 0 {
+			p.Prev = s.Codes[i-1]
+		}
+		if i+1 < len(s.Codes) {
+			p.Next = s.Codes[i+1]
+		}
+		c := classOf[p.Class]
+		if c == nil {
+			errs = append(errs, Errorf(p.File, 0, "class %dxx has no _index.md", p.Class))
+			continue
+		}
+		p.ClassPage = c
+		c.Codes = append(c.Codes, p)
+		for _, r := range p.RelatedCodes {
+			rp := s.byCode[r]
+			if rp == nil {
+				errs = append(errs, Errorf(p.File, 1, "related code %d has no page", r))
+				continue
+			}
+			p.Related = append(p.Related, rp)
+		}
+	}
+	if err := s.CheckLinks(pages); err != nil {
+		errs = append(errs, err)
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return s, errors.Join(errs...)
+}
+
+// CheckLinks reports each site-absolute link in the Markdown of pages that
+// names no page, alias or file, with file and line. A build that renders
+// bodies after Link calls it again for them.
+func (s *Site) CheckLinks(pages []*Page) error {
+	var errs []error
+	for _, p := range pages {
+		for _, l := range p.Links {
+			if !s.exists(l.Target) {
+				errs = append(errs, Errorf(p.File, l.Line, "link to %s: no such page", l.Target))
+			}
+		}
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
+}
+
+// exists reports whether a site-absolute link target (fragment ignored)
+// names a page, an alias or a file.
+func (s *Site) exists(target string) bool {
+	u, _, _ := strings.Cut(target, "#")
+	u, _, _ = strings.Cut(u, "?")
+	if u == "" || u == "/" {
+		return true
+	}
+	if s.files[strings.TrimPrefix(u, "/")] {
+		return true
+	}
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	if s.byURL[u] != nil {
+		return true
+	}
+	return s.aliasURLs[u]
+}

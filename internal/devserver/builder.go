@@ -1,0 +1,325 @@
+package devserver
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"maps"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/statusdocs/statusdocs/internal/content"
+	"github.com/statusdocs/statusdocs/internal/render"
+	"github.com/statusdocs/statusdocs/internal/site"
+)
+
+// pageCache keeps the pages the dev server has loaded, by content file and
+// a hash of the bytes they came from, so a rebuild parses only the files
+// whose bytes changed. Hashing rather than trusting file events means a
+// missed or mistaken event cannot leave a stale page behind.
+//
+// A cached page is kept as it was loaded, before content.Link filled in
+// its neighbours; each build gets a shallow copy, which Link then fills
+// for that build's site. The copies share the loaded slices (Body, Spec,
+// …), which nothing changes after loading.
+type pageCache struct {
+	mu     sync.Mutex
+	byName map[string]cachedPage
+	seen   map[string]bool // names loaded by the current build
+	parsed int             // files parsed by the current build
+}
+
+type cachedPage struct {
+	sum  [sha256.Size]byte
+	page *content.Page
+}
+
+// newPageCache returns an empty cache.
+func newPageCache() *pageCache {
+	return &pageCache{byName: map[string]cachedPage{}, seen: map[string]bool{}}
+}
+
+// load returns the page of one content file, whose bytes src hash to sum,
+// parsing it with parse only when they differ from the cached ones.
+func (c *pageCache) load(name, display string, src []byte, sum [sha256.Size]byte, parse func() (*content.Page, error)) (*content.Page, error) {
+	c.mu.Lock()
+	c.seen[name] = true
+	e, ok := c.byName[name]
+	c.mu.Unlock()
+	if !ok || e.sum != sum || e.page.File != display {
+		p, err := parse()
+		if err != nil {
+			return nil, err
+		}
+		// Keep only what the search index takes of the text, its distinct
+		// words, as a streaming build does once a page is written: the
+		// index is made again at every rebuild, from every page.
+		p.Text, p.TextIsWords = render.SearchWords(p.Text), true
+		e = cachedPage{sum, p}
+		c.mu.Lock()
+		c.byName[name] = e
+		c.parsed++
+		c.mu.Unlock()
+	}
+	cp := *e.page
+	return &cp, nil
+}
+
+// begin starts counting for a new build.
+func (c *pageCache) begin() {
+	c.mu.Lock()
+	clear(c.seen)
+	c.parsed = 0
+	c.mu.Unlock()
+}
+
+// prune forgets files the last build did not load (deleted or renamed),
+// so the cache holds no more than the site.
+func (c *pageCache) prune() {
+	c.mu.Lock()
+	for name := range c.byName {
+		if !c.seen[name] {
+			delete(c.byName, name)
+		}
+	}
+	c.mu.Unlock()
+}
+
+// devBuild is one complete build of the dev server, held in memory.
+type devBuild struct {
+	id     string            // "<session>-<n>", the id browsers compare
+	site   *content.Site     // the content it was built from
+	files  map[string][]byte // output path → bytes, as a build would write them
+	assets []string          // names in files of the static and generated assets
+	laySum [sha256.Size]byte // hash of the layouts it was rendered with
+	empty  []string          // layouts and static files that are empty
+
+	// index returns search-index.js, made on first use: browsers fetch
+	// it only to search, so an edit's rebuild need not wait for it.
+	index func() ([]byte, error)
+}
+
+// builder builds the site again and again for the dev server, reusing
+// what the previous good build made: unchanged pages are not parsed again
+// (pageCache) nor rendered again (plan), and code blocks are highlighted
+// once (its renderer's highlighter lives as long as the server). It is
+// not safe for concurrent use.
+type builder struct {
+	cfg     *site.Config // HashAssets off: stable names, so a stylesheet can be swapped
+	r       *render.Renderer
+	lk      *render.Linker
+	pages   *pageCache
+	last    *devBuild // last good build, nil before the first
+	session string    // random, so a restarted server never repeats an id
+	n       int       // builds begun, failed ones too
+
+	layouts map[[sha256.Size]byte]*render.Layouts // parsed layouts by hash; one entry
+	saveErr func(error)                           // reports a highlight cache that could not be saved
+}
+
+// newBuilder returns a builder for the sources of cfg.
+func newBuilder(cfg *site.Config) *builder {
+	var b [3]byte
+	rand.Read(b[:])
+	c := *cfg
+	c.HashAssets, c.BaseURL, c.Offline = false, "", false
+	return &builder{
+		cfg: &c, r: site.NewRenderer(&c), lk: render.NewLinker(false, ""), pages: newPageCache(),
+		session: hex.EncodeToString(b[:]), layouts: map[[sha256.Size]byte]*render.Layouts{},
+	}
+}
+
+// buildResult says what one rebuild did.
+type buildResult struct {
+	build    *devBuild // nil when the build failed
+	err      error
+	parsed   int // content files parsed
+	rendered int // pages rendered from layouts
+	pages    int // pages of the site (as build counts them)
+	elapsed  time.Duration
+}
+
+// build makes a new build of the site. It renders every page when the
+// layouts, the set of pages, or anything every page shows (the home and
+// class pages' front matter) changed; otherwise only the pages an edit
+// affects (see plan), copying the others' bytes from the last good build.
+// Nothing of the last good build changes, whatever happens.
+func (b *builder) build(ctx context.Context) *buildResult {
+	start := time.Now()
+	b.n++
+	res := &buildResult{}
+	res.err = b.buildInto(ctx, res)
+	if res.err == nil {
+		b.last = res.build
+		if err := b.r.Highlighter().Save(); err != nil && b.saveErr != nil {
+			b.saveErr(err)
+		}
+	} else {
+		res.build = nil
+	}
+	res.elapsed = time.Since(start)
+	return res
+}
+
+// loadPage loads one content file through the page cache.
+func (b *builder) loadPage(name, display string, src []byte, sum [sha256.Size]byte) (*content.Page, error) {
+	return b.pages.load(name, display, src, sum, func() (*content.Page, error) {
+		return b.r.Page(name, display, src, b.lk)
+	})
+}
+
+// buildInto does the work of build, filling res.
+func (b *builder) buildInto(ctx context.Context, res *buildResult) error {
+	laySum, empty, err := hashFiles(b.cfg.Layouts)
+	if err != nil {
+		return err
+	}
+	lay := b.layouts[laySum]
+	if lay == nil {
+		if lay, err = render.ParseLayouts(b.cfg.Layouts.FS, b.cfg.Layouts.Name); err != nil {
+			return err
+		}
+		clear(b.layouts)
+		b.layouts[laySum] = lay
+	}
+	b.pages.begin()
+	s, err := site.LoadSite(ctx, b.cfg, b.loadPage)
+	res.parsed = b.pages.parsed
+	if err != nil {
+		return err
+	}
+	b.pages.prune()
+	assets, err := site.CollectAssets(b.cfg.Static)
+	if err != nil {
+		return err
+	}
+	for name, data := range assets.Files {
+		if len(data) == 0 {
+			empty = append(empty, b.cfg.Static.Name+"/"+name)
+		}
+	}
+	slices.Sort(empty)
+	next := &devBuild{id: b.session + "-" + strconv.Itoa(b.n), site: s, laySum: laySum, empty: empty}
+	out := site.NewMemOutput()
+	w := site.NewWriter(out, lay, s, b.r, b.lk, b.cfg.Content, devScript)
+	p := b.plan(s, laySum)
+	res.pages = len(s.Pages())
+	if p.all {
+		if err := w.WriteAll(ctx, assets); err != nil {
+			return err
+		}
+		delete(out.Files, site.Marker) // nothing on disk to protect
+		idx := out.Files[site.SearchIndexFile]
+		delete(out.Files, site.SearchIndexFile)
+		next.index = func() ([]byte, error) { return idx, nil }
+		res.rendered = res.pages
+	} else {
+		maps.Copy(out.Files, b.last.files)
+		for _, name := range b.last.assets {
+			delete(out.Files, name) // written again below, unless gone
+		}
+		if err := w.WriteSome(ctx, assets, p.pages, p.meta); err != nil {
+			return err
+		}
+		next.index = sync.OnceValues(func() ([]byte, error) { return site.SearchIndex(s, b.lk) })
+		res.rendered = len(p.pages)
+	}
+	next.files = out.Files
+	next.assets = slices.Sorted(maps.Keys(assets.Files))
+	res.build = next
+	return nil
+}
+
+// renderPlan is what a rebuild renders.
+type renderPlan struct {
+	all   bool            // every page, from scratch
+	pages []*content.Page // else these pages,
+	meta  bool            // and, when front matter changed, the files that list it
+}
+
+// plan works out which pages of s must be rendered again, compared with
+// the last good build. A page shows its own body and the front matter of a
+// few others; the dependencies below are those of the shipped layouts:
+//
+//   - every page shows the home page's title and each class's title, so a
+//     change to those renders everything, as does a layout change or a
+//     page or alias added, removed or moved;
+//   - a code page's front matter shows on its own page, its class page,
+//     home, its neighbours (prev/next), the pages that list it as related,
+//     the search page, its alias redirects, the API and its error page;
+//   - a body shows only on its own page (and in the search index, which
+//     is written every time).
+//
+// A plain page's front matter renders everything: layouts may list such
+// pages anywhere. A layout that shows more of other pages than this is
+// itself a layout change, which renders everything; after that, edits are
+// rendered by these rules.
+func (b *builder) plan(s *content.Site, laySum [sha256.Size]byte) renderPlan {
+	var p renderPlan
+	last := b.last
+	if last == nil || last.laySum != laySum || !sameShape(last.site, s) {
+		p.all = true
+		return p
+	}
+	render := map[*content.Page]bool{}
+	for _, pg := range s.Pages() {
+		old := last.site.ByURL(pg.URL)
+		if sameMeta(old, pg) {
+			if !sameBody(old, pg) {
+				render[pg] = true
+			}
+			continue
+		}
+		if pg.Kind != content.KindCode {
+			p.all = true
+			return p
+		}
+		p.meta = true
+		render[pg] = true
+		render[s.Home] = true
+		for _, q := range []*content.Page{pg.ClassPage, pg.Prev, pg.Next} {
+			if q != nil {
+				render[q] = true
+			}
+		}
+		for _, q := range s.Codes {
+			if slices.Contains(q.Related, pg) {
+				render[q] = true
+			}
+		}
+	}
+	for _, pg := range s.Pages() { // in a stable order
+		if render[pg] {
+			p.pages = append(p.pages, pg)
+		}
+	}
+	return p
+}
+
+// hashFiles returns a hash of the names and bytes of every file of src,
+// and the names (as messages give them) of its empty files.
+func hashFiles(src site.Source) (sum [sha256.Size]byte, empty []string, err error) {
+	names, err := site.ListFiles(src.FS)
+	if err != nil {
+		return sum, nil, fmt.Errorf("%s: %w", src.Name, err)
+	}
+	h := sha256.New()
+	for _, name := range names {
+		data, err := fs.ReadFile(src.FS, name)
+		if err != nil {
+			return sum, nil, fmt.Errorf("%s/%s: %w", src.Name, name, err)
+		}
+		if len(data) == 0 {
+			empty = append(empty, src.Name+"/"+name)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+		h.Write(data)
+	}
+	h.Sum(sum[:0])
+	return sum, empty, nil
+}

@@ -1,0 +1,92 @@
+package devserver
+
+import (
+	"context"
+	"time"
+)
+
+// rebuildLoop rebuilds the site for the changes the watcher sends, until
+// ctx is done. It starts a rebuild at the first change, without waiting
+// for a quiet moment, and folds every change that arrives while that runs
+// into one follow-up rebuild: a burst (an editor's save through a
+// temporary file, a git checkout, a formatter) costs at most two builds,
+// and a single save reaches browsers after one. A build that comes out
+// unsettled (failed, or lost pages) is held for settleGrace and dropped if
+// more changes come: it most likely read a file mid-save. Requests wait
+// from the first change until the last build of the burst is published.
+func (s *Server) rebuildLoop(ctx context.Context, changes <-chan []string) {
+	var (
+		pending []string // changes not yet being built
+		seen    = map[string]bool{}
+		running chan *buildResult // nil when no build runs
+		current []string          // changes the running or held build is for
+		held    *buildResult      // an unsettled build waiting out settleGrace
+		grace   *time.Timer
+		graceC  <-chan time.Time // nil unless a build is held
+	)
+	add := func(names []string) {
+		for _, name := range names {
+			if !seen[name] {
+				seen[name] = true
+				pending = append(pending, name)
+			}
+		}
+	}
+	start := func() {
+		current, pending = pending, nil
+		clear(seen)
+		s.beginRebuild()
+		running = make(chan *buildResult, 1)
+		go func(done chan<- *buildResult) { done <- s.rebuild(ctx) }(running)
+	}
+	drop := func() { // the held or finished build: its changes go into the next
+		held, graceC = nil, nil
+		if grace != nil {
+			grace.Stop()
+		}
+		add(current)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			if running != nil {
+				<-running
+			}
+			if grace != nil {
+				grace.Stop()
+			}
+			s.endRebuild()
+			return
+		case names := <-changes:
+			add(names)
+			if held != nil {
+				drop()
+			}
+			if running == nil {
+				start()
+			}
+		case res := <-running:
+			running = nil
+			switch {
+			case len(pending) > 0 && s.unsettled(res):
+				drop()
+				start()
+			case len(pending) > 0:
+				s.publish(res, current)
+				start()
+			case s.unsettled(res):
+				held = res
+				grace = time.NewTimer(s.settle)
+				graceC = grace.C
+			default:
+				s.publish(res, current)
+				s.endRebuild()
+			}
+		case <-graceC:
+			res := held
+			held, graceC = nil, nil
+			s.publish(res, current)
+			s.endRebuild()
+		}
+	}
+}

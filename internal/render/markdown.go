@@ -1,0 +1,215 @@
+// Package render is the second stage of a build: it turns a page's
+// Markdown into HTML with goldmark (headings that link to themselves,
+// fenced code highlighted by chroma, site-absolute links made relative),
+// collects what search needs of it, and executes the layouts.
+package render
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/statusdocs/statusdocs/internal/content"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Renderer renders the Markdown bodies of one build. Its goldmark instance
+// is stateless once made, so pages are parsed and rendered by many
+// goroutines at once. Raw HTML in content is not passed through
+// (goldmark's default), so a page cannot inject script.
+type Renderer struct {
+	md goldmark.Markdown
+	hl *Highlighter
+}
+
+// New returns a renderer that highlights code blocks with hl.
+func New(hl *Highlighter) *Renderer {
+	return &Renderer{hl: hl, md: goldmark.New(
+		goldmark.WithExtensions(
+			extension.Table,
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.Typographer,
+		),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{hl: hl}, 100)),
+		),
+	)}
+}
+
+// Highlighter returns the renderer's highlighter.
+func (r *Renderer) Highlighter() *Highlighter { return r.hl }
+
+// Page parses one content file completely: front matter, Markdown body,
+// internal links. The body is rendered with links made relative to the
+// page's URL, so the page can be written without the rest of the site.
+func (r *Renderer) Page(name, display string, src []byte, lk *Linker) (*content.Page, error) {
+	p, err := content.Parse(name, display, src)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Body(p, src, lk, false); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Body parses and renders a page's Markdown body from its file src,
+// collecting its internal links, headings and plain text (with words, only
+// the distinct words the search index keeps of it).
+func (r *Renderer) Body(p *content.Page, src []byte, lk *Linker, words bool) error {
+	// Parsing starts after the front matter; offsets, and so line
+	// numbers in messages, stay those of the whole file.
+	if p.BodyStart > len(src) {
+		return content.Errorf(p.File, 0, "the file changed while it was being built")
+	}
+	doc := r.parse(src, p.BodyStart)
+	p.Links, p.Headings = walkBody(doc, src, p.URL, lk)
+	var buf bytes.Buffer
+	buf.Grow(len(src) * 2)
+	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
+		return content.Errorf(p.File, 0, "rendering: %v", err)
+	}
+	p.Body = buf.Bytes()
+	if words {
+		p.Text, p.TextIsWords = bodyWords(doc, src), true
+	} else {
+		p.Text, p.TextIsWords = plainText(doc, src), false
+	}
+	return nil
+}
+
+// parse parses src from offset start as Markdown.
+func (r *Renderer) parse(src []byte, start int) ast.Node {
+	reader := text.NewReader(src)
+	reader.Advance(start)
+	return r.md.Parser().Parse(reader, parser.WithContext(parser.NewContext()))
+}
+
+// Convert renders Markdown src as a page's body is rendered, without a
+// page: for tests of what goldmark writes.
+func (r *Renderer) Convert(src []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	err := r.md.Convert(src, &buf)
+	return buf.Bytes(), err
+}
+
+// walkBody rewrites the site-absolute links of a page's AST to relative ones
+// and collects them for checking; it also lists the headings.
+func walkBody(doc ast.Node, src []byte, from string, lk *Linker) ([]content.InternalLink, []content.Heading) {
+	var links []content.InternalLink
+	var heads []content.Heading
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			id, _ := n.AttributeString("id")
+			idb, _ := id.([]byte)
+			heads = append(heads, content.Heading{Level: n.Level, ID: string(idb), Text: nodeText(n, src)})
+		case *ast.Link:
+			if dst := string(n.Destination); isSiteAbsolute(dst) {
+				links = append(links, content.InternalLink{Target: dst, Line: content.LineAt(src, nodeOffset(n, src))})
+				n.Destination = []byte(lk.Rel(from, dst))
+			}
+		case *ast.Image:
+			if dst := string(n.Destination); isSiteAbsolute(dst) {
+				links = append(links, content.InternalLink{Target: dst, Line: content.LineAt(src, nodeOffset(n, src))})
+				n.Destination = []byte(lk.Rel(from, dst))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return links, heads
+}
+
+// nodeOffset finds a byte offset for an inline node, from the first text
+// segment beneath it or the enclosing block's first line.
+func nodeOffset(n ast.Node, src []byte) int {
+	for c := n; c != nil; c = c.FirstChild() {
+		if t, ok := c.(*ast.Text); ok {
+			return t.Segment.Start
+		}
+	}
+	for b := n; b != nil; b = b.Parent() {
+		if b.Type() == ast.TypeBlock && b.Lines().Len() > 0 {
+			return b.Lines().At(0).Start
+		}
+	}
+	return 0
+}
+
+// nodeRenderer renders headings as self-links and fenced code with chroma.
+type nodeRenderer struct {
+	hl *Highlighter
+}
+
+func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHeading, r.renderHeading)
+	reg.Register(ast.KindFencedCodeBlock, r.renderFencedCode)
+}
+
+// renderHeading wraps the heading's text in a link to its own anchor, so
+// every section can be linked; a heading that holds a link already is left
+// as it is, since links cannot nest.
+func (r *nodeRenderer) renderHeading(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Heading)
+	id, _ := n.AttributeString("id")
+	idb, _ := id.([]byte)
+	wrap := len(idb) > 0 && !hasLink(n)
+	if entering {
+		fmt.Fprintf(w, "<h%d", n.Level)
+		if len(idb) > 0 {
+			w.WriteString(` id="`)
+			w.Write(util.EscapeHTML(idb))
+			w.WriteString(`"`)
+		}
+		w.WriteString(">")
+		if wrap {
+			w.WriteString(`<a class="anchor" href="#`)
+			w.Write(util.EscapeHTML(idb))
+			w.WriteString(`">`)
+		}
+		return ast.WalkContinue, nil
+	}
+	if wrap {
+		w.WriteString("</a>")
+	}
+	fmt.Fprintf(w, "</h%d>\n", n.Level)
+	return ast.WalkContinue, nil
+}
+
+func hasLink(n ast.Node) bool {
+	found := false
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && (c.Kind() == ast.KindLink || c.Kind() == ast.KindAutoLink) {
+			found = true
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
+}
+
+// renderFencedCode highlights a fenced block (see Highlighter).
+func (r *nodeRenderer) renderFencedCode(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.FencedCodeBlock)
+	lang := string(n.Language(src))
+	var code bytes.Buffer
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		code.Write(seg.Value(src))
+	}
+	w.Write(r.hl.Highlight(lang, code.String()))
+	return ast.WalkSkipChildren, nil
+}

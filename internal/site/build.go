@@ -1,0 +1,222 @@
+package site
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/statusdocs/statusdocs/internal/content"
+	"github.com/statusdocs/statusdocs/internal/render"
+)
+
+// Marker is written into every output folder. A folder without it is
+// never replaced, so a mistyped -out cannot wipe someone's documents.
+const Marker = ".statusdocs"
+
+// Build renders the site of cfg into cfg.Out. It writes into a temporary
+// folder beside the output and swaps it in only when everything succeeded
+// (links checked too), so a failed build leaves the previous output exactly
+// as it was.
+func Build(ctx context.Context, cfg *Config) (*Result, error) {
+	start := time.Now()
+	if err := checkOut(cfg); err != nil {
+		return nil, err
+	}
+	// The layouts are parsed and the static files read while the pages
+	// load; a layout's error is still the one reported first.
+	type prepared struct {
+		lay    *render.Layouts
+		assets *Assets
+		err    error
+	}
+	prep := make(chan prepared, 1)
+	go func() {
+		lay, err := render.ParseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
+		if err != nil {
+			prep <- prepared{err: err}
+			return
+		}
+		assets, err := CollectAssets(cfg.Static)
+		prep <- prepared{lay, assets, err}
+	}()
+	r := NewRenderer(cfg)
+	lk := render.NewLinker(cfg.Offline, cfg.BaseURL)
+	var load PageLoader // nil: bodies are rendered as pages are written
+	if cfg.noStream {
+		load = func(name, display string, src []byte, _ [sha256.Size]byte) (*content.Page, error) {
+			return r.Page(name, display, src, lk)
+		}
+	}
+	s, sum, err := loadPages(ctx, cfg, load)
+	p := <-prep
+	if p.err != nil {
+		return nil, p.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HashAssets {
+		names := p.assets.HashNames()
+		// The search index is written after the pages, from their text, but
+		// pages name it first: its name carries a hash of all the content.
+		names["/"+SearchIndexFile] = "/search-index." + hex.EncodeToString(sum[:4]) + ".js"
+		lk.SetAssets(names)
+	}
+	parent := filepath.Dir(cfg.Out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(cfg.Out)+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp) // a no-op once swapped in
+	w := NewWriter(newDirOutput(tmp), p.lay, s, r, lk, cfg.Content, "")
+	w.links = newLinkIndex()
+	if err := w.WriteAll(ctx, p.assets); err != nil { // links checked too
+		return nil, err
+	}
+	if err := swapIn(tmp, cfg.Out); err != nil {
+		return nil, err
+	}
+	res := &Result{Pages: len(s.Pages()), Static: p.assets.Static, CacheErr: r.Highlighter().Save()}
+	if cfg.Zip != "" {
+		if err := writeZip(cfg.Out, cfg.Zip); err != nil {
+			return nil, err
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// NewRenderer returns the renderer of a build of cfg, with a highlighter
+// caching as cfg.Highlight says, its disk cache file named after the
+// content folder unless cfg names one.
+func NewRenderer(cfg *Config) *render.Renderer {
+	opts := cfg.Highlight
+	if opts.File == "" {
+		opts.File = render.CacheFile(siteID(cfg.Content))
+	}
+	return render.New(render.NewHighlighter(opts))
+}
+
+// siteID names a site's content for the highlight cache: its folder's
+// absolute path, or its name where it is not on disk.
+func siteID(src Source) string {
+	if src.Dir != "" {
+		if abs, err := filepath.Abs(src.Dir); err == nil {
+			return abs
+		}
+	}
+	return src.Name
+}
+
+// Assets are the files copied or generated beside the pages, by output
+// name, and how many came from the static folder.
+type Assets struct {
+	Files  map[string][]byte
+	Static int
+}
+
+// CollectAssets reads the static folder and adds the stylesheet for
+// highlighting, before any page is written, so pages can refer to them by
+// content-hashed names.
+func CollectAssets(static Source) (*Assets, error) {
+	a := &Assets{Files: map[string][]byte{}}
+	names, err := ListFiles(static.FS)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", static.Name, err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(static.FS, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", static.Name, name, err)
+		}
+		a.Files[name] = data
+	}
+	a.Static = len(names)
+	a.Files["chroma.css"] = render.ChromaCSS()
+	return a, nil
+}
+
+// HashNames gives every stylesheet and script a name carrying a hash of
+// its content (style.css → style.1a2b3c4d.css), so hosts can cache them
+// forever: a changed file gets a new name. It returns site-absolute
+// logical name → output name.
+func (a *Assets) HashNames() map[string]string {
+	m := map[string]string{}
+	for name, data := range a.Files {
+		ext := path.Ext(name)
+		if ext != ".css" && ext != ".js" {
+			continue
+		}
+		sum := sha256.Sum256(data)
+		m["/"+name] = "/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	}
+	return m
+}
+
+// swapIn replaces out with the finished build in tmp. The old output is
+// moved aside first and removed only after the new one is in place.
+func swapIn(tmp, out string) error {
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(tmp, out)
+	}
+	old := out + ".old-" + randomSuffix()
+	if err := os.Rename(out, old); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		os.Rename(old, out) // put the previous build back
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+func randomSuffix() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// ioWorkers is how many goroutines per CPU write files. Creating folders
+// and files is mostly waiting on the kernel, so more writers than CPUs keep
+// the CPUs busy rendering meanwhile.
+const ioWorkers = 4
+
+// parallel calls fn(i) for i in [0, n) on perCPU goroutines per CPU and
+// stops handing out work when ctx is done.
+func parallel(ctx context.Context, n, perCPU int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0)*perCPU, n)
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,118 @@
+package site
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/statusdocs/statusdocs/internal/content"
+)
+
+// PageLoader loads one whole content file, its body rendered; sum is the
+// SHA-256 of src. The dev server passes one that keeps pages between
+// rebuilds.
+type PageLoader func(name, display string, src []byte, sum [sha256.Size]byte) (*content.Page, error)
+
+// LoadSite loads every content file of cfg through load and links them
+// into a site, with the names of the static and generated files known so
+// links to them can be checked. Every broken file is reported, not just
+// the first.
+func LoadSite(ctx context.Context, cfg *Config, load PageLoader) (*content.Site, error) {
+	s, _, err := loadPages(ctx, cfg, load)
+	return s, err
+}
+
+// loadPages is LoadSite; with load nil only front matter is read, and the
+// writer renders each body as it writes the page, so a big site is never
+// held in memory whole. It also returns a hash of every content file's
+// name and bytes, and of the options that change every page.
+func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site, [sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	static, err := ListFiles(cfg.Static.FS)
+	if err != nil {
+		return nil, sum, fmt.Errorf("%s: %w", cfg.Static.Name, err)
+	}
+	files := map[string]bool{}
+	for _, f := range static {
+		files[f] = true
+	}
+	for _, f := range generatedAssets {
+		files[f] = true
+	}
+	names, err := content.List(cfg.Content.FS)
+	if err != nil {
+		return nil, sum, fmt.Errorf("%s: %w", cfg.Content.Name, err)
+	}
+	pages := make([]*content.Page, len(names))
+	sums := make([][sha256.Size]byte, len(names))
+	var kept atomic.Int64
+	errs := make([]error, len(names))
+	parallel(ctx, len(names), ioWorkers, func(i int) {
+		name := names[i]
+		display := cfg.Content.Name + "/" + name
+		src, err := fs.ReadFile(cfg.Content.FS, name)
+		if err != nil {
+			errs[i] = fmt.Errorf("%s: %w", display, err)
+			return
+		}
+		sums[i] = sha256.Sum256(src)
+		if load != nil {
+			pages[i], errs[i] = load(name, display, src, sums[i])
+		} else if pages[i], errs[i] = content.Parse(name, display, src); errs[i] == nil && kept.Add(int64(len(src))) <= keepSourceBytes {
+			pages[i].Src = src // saves reading it again to render
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, sum, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, sum, err
+	}
+	s, err := content.Link(pages, files)
+	if err != nil {
+		return nil, sum, err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "offline=%v\n", cfg.Offline)
+	for i, name := range names {
+		fmt.Fprintf(h, "%s\n%x\n", name, sums[i])
+	}
+	h.Sum(sum[:0])
+	return s, sum, nil
+}
+
+// keepSourceBytes is how much Markdown source a build keeps in memory
+// between reading front matter and rendering; past it, sources are read
+// again when their page is written.
+const keepSourceBytes = 32 << 20
+
+// generatedAssets are the files the build writes besides static/.
+var generatedAssets = []string{"chroma.css", SearchIndexFile}
+
+// ListFiles returns the regular files of fsys in lexical order, leaving
+// out hidden files and folders.
+func ListFiles(fsys fs.FS) ([]string, error) {
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if name != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			names = append(names, name)
+		}
+		return nil
+	})
+	slices.Sort(names)
+	return names, err
+}

@@ -1,0 +1,265 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/statusdocs/statusdocs/internal/content"
+	"github.com/statusdocs/statusdocs/internal/render"
+)
+
+// Writer writes one site to an output: a folder for builds, memory for
+// the dev server.
+type Writer struct {
+	out  Output
+	lay  *render.Layouts
+	site *content.Site
+	r    *render.Renderer
+	lk   *render.Linker
+	src  Source // content, for pages loaded without their bodies
+	dev  string // reload script for the dev server
+
+	links *linkIndex // collects links and anchors for checking, or nil
+}
+
+// NewWriter returns a writer of site s to out, rendering with lay and r and
+// linking with lk. Pages loaded without their bodies are read again from
+// src when their Src was not kept. dev is the dev server's script tag for
+// every page, or "".
+func NewWriter(out Output, lay *render.Layouts, s *content.Site, r *render.Renderer, lk *render.Linker, src Source, dev string) *Writer {
+	return &Writer{out: out, lay: lay, site: s, r: r, lk: lk, src: src, dev: dev}
+}
+
+// WriteAll writes every page, the not-found page, alias redirects, the
+// assets, the search index and the files for hosts and machines (sitemap,
+// API, error pages), and, in a build, checks every link of the output.
+func (w *Writer) WriteAll(ctx context.Context, assets *Assets) error {
+	// Every file but the search index is independent of the others: write
+	// them all in parallel, pages first (they are the long jobs). Creating
+	// files is mostly waiting on the kernel, which parallel writers hide.
+	var jobs []func() error
+	pages := w.site.Pages()
+	// The pages' folders are made by one goroutine, in the order the pages
+	// are written: made by all the writers at once, mkdir calls in one
+	// parent contend for its lock (alternated builds: shipped site 0.94x,
+	// 2,000 pages 0.96x). It runs beside the writers, which render a page
+	// before writing it, so the folder is there by then; a writer that
+	// gets ahead makes it itself.
+	folders := make(chan error, 1)
+	if d, ok := w.out.(*dirOutput); ok {
+		go func() {
+			for _, p := range pages {
+				if err := d.mkdir(path.Dir(OutPath(p.URL))); err != nil {
+					folders <- err
+					return
+				}
+			}
+			for _, a := range w.site.Aliases {
+				if err := d.mkdir(path.Dir(OutPath(a.URL))); err != nil {
+					folders <- err
+					return
+				}
+			}
+			folders <- nil
+		}()
+	} else {
+		folders <- nil
+	}
+	for _, p := range pages {
+		jobs = append(jobs, func() error { return w.writePage(p) })
+	}
+	jobs = append(jobs, w.metaJobs()...)
+	for name, data := range assets.Files {
+		jobs = append(jobs, func() error { return w.writeFile(strings.TrimPrefix(w.lk.Asset("/"+name), "/"), data) })
+	}
+	jobs = append(jobs, w.writeNotFound, w.writeSitemap, w.writeRobots, w.writeOpenSearch,
+		func() error {
+			return w.writeFile(Marker, []byte("This folder is written by statusdocs; a build replaces it whole.\n"))
+		})
+	errs := make([]error, len(jobs))
+	parallel(ctx, len(jobs), ioWorkers, func(i int) { errs[i] = jobs[i]() })
+	if err := errors.Join(append(errs, <-folders)...); err != nil {
+		return err
+	}
+	if err := w.site.CheckLinks(pages); err != nil {
+		return err
+	}
+	// The index is made from the pages' text, known once they are written,
+	// while the links of all the rest are checked: they can only name it,
+	// and its name is known.
+	indexName := strings.TrimPrefix(w.lk.Asset("/"+SearchIndexFile), "/")
+	var checked chan error
+	if w.links != nil {
+		w.links.addName(indexName)
+		checked = make(chan error, 1)
+		go func() { checked <- w.links.check(w.lk.BaseURL()) }()
+	}
+	idx, err := SearchIndex(w.site, w.lk)
+	if err != nil {
+		return err
+	}
+	if err := w.out.WriteFile(indexName, idx); err != nil {
+		return err
+	}
+	if checked != nil {
+		if err := <-checked; err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// metaJobs writes the files that list every code's front matter: alias
+// redirects, the API, the error pages and the search page.
+func (w *Writer) metaJobs() []func() error {
+	var jobs []func() error
+	for _, a := range w.site.Aliases {
+		jobs = append(jobs, func() error { return w.writeAlias(a) })
+	}
+	for _, p := range w.site.Codes {
+		jobs = append(jobs, func() error { return w.writeAPICode(p) })
+		if p.Class >= 4 {
+			jobs = append(jobs, func() error { return w.writeErrorPage(p) })
+		}
+	}
+	return append(jobs, w.writeSearchPage, w.writeAPIList)
+}
+
+// WriteSome writes the given pages, the files that list front matter when
+// meta is set, and the assets: what a rebuild of the dev server writes over
+// a copy of the last build's files. It neither checks links nor writes the
+// search index (see SearchIndex).
+func (w *Writer) WriteSome(ctx context.Context, assets *Assets, pages []*content.Page, meta bool) error {
+	var jobs []func() error
+	for _, p := range pages {
+		jobs = append(jobs, func() error { return w.writePage(p) })
+	}
+	if meta {
+		jobs = append(jobs, w.metaJobs()...)
+	}
+	for name, data := range assets.Files {
+		jobs = append(jobs, func() error { return w.writeFile(name, data) })
+	}
+	errs := make([]error, len(jobs))
+	parallel(ctx, len(jobs), 1, func(i int) { errs[i] = jobs[i]() })
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// OutPath returns the output file of a site-absolute page URL.
+func OutPath(url string) string {
+	return strings.TrimPrefix(url, "/") + "index.html"
+}
+
+func (w *Writer) view(p *content.Page) *render.View {
+	return render.NewView(w.site, p, w.lk, w.dev)
+}
+
+// writePage renders one page with its layout and writes it. A page loaded
+// without its body has it rendered here and dropped after, so only the
+// pages being written are in memory.
+func (w *Writer) writePage(p *content.Page) error {
+	if p.Body == nil {
+		src := p.Src
+		if src == nil {
+			var err error
+			if src, err = fs.ReadFile(w.src.FS, p.Path); err != nil {
+				return fmt.Errorf("%s: %w", p.File, err)
+			}
+		}
+		p.Src = nil
+		if err := w.r.Body(p, src, w.lk, true); err != nil {
+			return err
+		}
+		defer func() { p.Body = nil }()
+	}
+	return w.createPage(OutPath(p.URL), p.Body, func(out io.Writer) error {
+		return w.lay.Execute(out, p.Kind.String(), w.view(p))
+	})
+}
+
+// writeNotFound writes 404.html, the page static hosts serve for unknown
+// paths. It is served at any depth, so its links are absolute: under the
+// base URL when one is given, from the site root otherwise.
+func (w *Writer) writeNotFound() error {
+	p := &content.Page{Kind: content.KindPlain, File: "404.html", URL: "/404.html", Title: "Page not found",
+		Summary: "There is no page at this address."}
+	v := render.NewAbsoluteView(w.site, p, w.lk, w.dev)
+	return w.create("404.html", func(out io.Writer) error {
+		return w.lay.Execute(out, "404", v)
+	})
+}
+
+// aliasPage is the redirect written for each alias. It works without
+// script (meta refresh), tells search engines where the page lives
+// (canonical) and gives people a link.
+var aliasPage = template.Must(template.New("alias").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{.Title}}</title>
+<link rel="canonical" href="{{.Canonical}}">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={{.Target}}">
+</head>
+<body>
+<p>This page has moved to <a href="{{.Target}}">{{.Title}}</a>.</p>
+</body>
+</html>
+`))
+
+func (w *Writer) writeAlias(a content.Alias) error {
+	target := w.lk.Rel(a.URL, a.Page.URL)
+	canonical := w.lk.Abs(a.Page.URL)
+	if canonical == "" {
+		canonical = target
+	}
+	data := struct{ Title, Target, Canonical string }{a.Page.Label(), target, canonical}
+	return w.create(OutPath(a.URL), func(out io.Writer) error {
+		return aliasPage.Execute(out, data)
+	})
+}
+
+func (w *Writer) writeFile(name string, data []byte) error {
+	if w.links != nil {
+		w.links.add(name, data)
+	}
+	return w.out.WriteFile(name, data)
+}
+
+// bufPool holds the buffers pages are rendered into before each is
+// written with one call: at most one page per worker is in memory, and no
+// buffer is allocated per page.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// create renders one output file with fill and writes it. HTML is also
+// scanned for links and anchors while it is in memory, so the link check
+// needs no second read of the output.
+func (w *Writer) create(name string, fill func(io.Writer) error) error {
+	return w.createPage(name, nil, fill)
+}
+
+// createPage is create for a page whose rendered Markdown body is body:
+// the link scan can skip the body's highlighted code.
+func (w *Writer) createPage(name string, body []byte, fill func(io.Writer) error) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	if err := fill(buf); err != nil {
+		return err
+	}
+	if w.links != nil {
+		w.links.addPage(name, buf.Bytes(), body)
+	}
+	return w.out.WriteFile(name, buf.Bytes())
+}
