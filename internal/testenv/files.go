@@ -3,9 +3,12 @@ package testenv
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -144,4 +147,33 @@ func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// HTTPGet fetches url and checks its status.
+func HTTPGet(t testing.TB, url string, status int) string {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != status {
+		t.Fatalf("GET %s: status %d, want %d", url, res.StatusCode, status)
+	}
+	return string(body)
+}
+
+// WaitGoroutines waits until no more goroutines run than want, failing
+// the test with every goroutine's stack after Deadline.
+func WaitGoroutines(t testing.TB, want int) {
+	t.Helper()
+	end := time.Now().Add(Deadline)
+	for runtime.NumGoroutine() > want {
+		if time.Now().After(end) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines, want at most %d:\n%s", runtime.NumGoroutine(), want, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
