@@ -40,6 +40,8 @@ type Highlighter struct {
 	kept     atomic.Int64
 	maxKept  int64
 	dirty    atomic.Bool // the disk cache lacks a block, or a block's stamp is old
+
+	hits, lexed atomic.Int64 // blocks from the cache, and highlighted afresh by a lexer
 }
 
 type blockKey [sha256.Size]byte
@@ -90,13 +92,17 @@ func NewHighlighter(opts HighlightOptions) *Highlighter {
 // deterministic, so a cached block is byte-identical to a fresh one.
 func (h *Highlighter) Highlight(lang, code string) []byte {
 	if h.noCache {
-		html, _ := highlight(lang, code)
+		html, lexed := highlight(lang, code)
+		if lexed {
+			h.lexed.Add(1)
+		}
 		return html
 	}
 	h.loadOnce.Do(h.load)
 	key := h.key(lang, code)
 	if v, ok := h.blocks.Load(key); ok {
 		b := v.(*block)
+		h.hits.Add(1)
 		if b.stamp.Load() < h.today {
 			b.stamp.Store(h.today)
 			h.dirty.Store(true)
@@ -104,6 +110,9 @@ func (h *Highlighter) Highlight(lang, code string) []byte {
 		return b.html
 	}
 	html, lexed := highlight(lang, code)
+	if lexed {
+		h.lexed.Add(1)
+	}
 	if !lexed || h.kept.Load() > h.maxKept {
 		return html // escaping alone is cheaper than keeping it
 	}
@@ -115,6 +124,10 @@ func (h *Highlighter) Highlight(lang, code string) []byte {
 	}
 	return html
 }
+
+// Stats returns how many blocks came from the cache and how many a lexer
+// highlighted afresh (blocks in no language known to chroma are neither).
+func (h *Highlighter) Stats() (cached, lexed int64) { return h.hits.Load(), h.lexed.Load() }
 
 // key returns the cache key of a block.
 func (h *Highlighter) key(lang, code string) blockKey {

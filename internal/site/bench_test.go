@@ -34,9 +34,13 @@ func TestStreamingPathIdentical(t *testing.T) {
 				return cfg
 			}
 			cold := config()
-			mustBuild(t, cold) // fills the disk cache
+			if res := mustBuild(t, cold); res.Lexed == 0 || res.Cached >= res.Lexed {
+				t.Errorf("the first build highlighted %d blocks and took %d from the cache", res.Lexed, res.Cached)
+			}
 			warm := config()
-			mustBuild(t, warm) // highlights come from the disk cache
+			if res := mustBuild(t, warm); res.Lexed != 0 || res.Cached == 0 {
+				t.Errorf("with a warm disk cache a build highlighted %d blocks afresh (%d from the cache), want none", res.Lexed, res.Cached)
+			}
 			plain := config()
 			plain.Highlight, plain.noStream = render.HighlightOptions{NoCache: true}, true
 			mustBuild(t, plain)

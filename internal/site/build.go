@@ -91,6 +91,7 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Pages: len(s.Pages()), Static: p.assets.Static, CacheErr: r.Highlighter().Save()}
+	res.Cached, res.Lexed = r.Highlighter().Stats()
 	if cfg.Zip != "" {
 		if err := writeZip(cfg.Out, cfg.Zip); err != nil {
 			return nil, err

@@ -49,6 +49,9 @@ type Result struct {
 	Pages   int
 	Static  int
 	Elapsed time.Duration
+	// Cached and Lexed count the code blocks that came from the highlight
+	// cache and those that chroma's lexers highlighted afresh.
+	Cached, Lexed int64
 	// CacheErr is why the highlight cache could not be saved, or nil. The
 	// build itself succeeded.
 	CacheErr error
