@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -9,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -64,15 +67,20 @@ var hugoSiteFiles = map[string]string{
 `,
 }
 
-// TestCompareBuilds times whole-process builds of two statusdocs binaries,
-// alternated run by run so both see the same state of a noisy machine, and
-// reports each one's median and the ratio. It runs only when asked:
+// TestCompareBuilds times whole-process builds of two or more statusdocs
+// binaries, alternated run by run so all see the same state of a noisy
+// machine, and reports each one's median wall and CPU time, the ratios
+// and the median peak memory. It runs only when asked:
 //
 //	STATUSDOCS_COMPARE="/tmp/old /tmp/new" STATUSDOCS_COMPARE_CONTENT=/tmp/syn100 \
 //	  STATUSDOCS_COMPARE_RUNS=15 go test -run TestCompareBuilds -v .
 //
+// With a ";" in STATUSDOCS_COMPARE, each part is a binary and flags to add
+// to its build command: "/tmp/new -no-cache; /tmp/new" compares a cold
+// build with one whose highlight cache the first (dropped) round filled.
+//
 // Outputs go to a fresh folder each run and old ones are moved aside, not
-// deleted, until the end (see benchBuilds for why); STATUSDOCS_BENCH_DIR
+// deleted, until the end (see benchBuilds in internal/site for why); STATUSDOCS_BENCH_DIR
 // puts them on a tmpfs. It reports CPU time (user and system) too, which
 // drifts less than wall time on a shared machine. With
 // STATUSDOCS_COMPARE_HUGO set to the Hugo site TestWriteSyntheticSite
@@ -82,8 +90,19 @@ var hugoSiteFiles = map[string]string{
 //	STATUSDOCS_COMPARE=/tmp/statusdocs STATUSDOCS_COMPARE_CONTENT=/tmp/syn100 \
 //	  STATUSDOCS_COMPARE_HUGO=/tmp/hugo100 go test -run TestCompareBuilds -v .
 func TestCompareBuilds(t *testing.T) {
-	bins := strings.Fields(os.Getenv("STATUSDOCS_COMPARE"))
-	if len(bins) == 0 {
+	var cmds [][]string // binary, then flags
+	if spec := os.Getenv("STATUSDOCS_COMPARE"); strings.Contains(spec, ";") {
+		for part := range strings.SplitSeq(spec, ";") {
+			if f := strings.Fields(part); len(f) > 0 {
+				cmds = append(cmds, f)
+			}
+		}
+	} else {
+		for _, bin := range strings.Fields(spec) {
+			cmds = append(cmds, []string{bin})
+		}
+	}
+	if len(cmds) == 0 {
 		t.Skip("set STATUSDOCS_COMPARE to two or more statusdocs binaries to compare")
 	}
 	content := os.Getenv("STATUSDOCS_COMPARE_CONTENT")
@@ -96,7 +115,7 @@ func TestCompareBuilds(t *testing.T) {
 	}
 	work := t.TempDir()
 	if dir := os.Getenv("STATUSDOCS_BENCH_DIR"); dir != "" {
-		// As in benchBuilds: tmpfs leaves only the program's own work.
+		// As in internal/site's benchBuilds: tmpfs leaves only the program's own work.
 		tmp, err := os.MkdirTemp(dir, "statusdocs-compare-")
 		if err != nil {
 			t.Fatal(err)
@@ -110,33 +129,47 @@ func TestCompareBuilds(t *testing.T) {
 	hugoSite := os.Getenv("STATUSDOCS_COMPARE_HUGO")
 	hugo := cmp.Or(os.Getenv("STATUSDOCS_HUGO"), "hugo")
 	if hugoSite != "" {
-		bins = append([]string{hugo}, bins...)
+		cmds = append([][]string{{hugo}}, cmds...)
 	}
-	times := make([][]time.Duration, len(bins))
-	cpu := make([][]time.Duration, len(bins)) // user + system: less noisy than wall time
+	times := make([][]time.Duration, len(cmds))
+	cpu := make([][]time.Duration, len(cmds)) // user + system: less noisy than wall time
+	rss := make([][]time.Duration, len(cmds)) // peak memory in KB, as durations to share median
 	for r := 0; r <= runs; r++ {              // round 0 warms the caches and is dropped
-		for i, bin := range bins {
+		for i, c := range cmds {
 			out := filepath.Join(work, fmt.Sprintf("out-%d-%d", r, i))
-			cmd := exec.Command(bin, "build", "-content", content, "-layouts", "layouts", "-static", "static", "-out", out)
+			env := c
+			for len(c) > 1 && strings.Contains(c[0], "=") {
+				c = c[1:]
+			}
+			args := append([]string{"build", "-content", content, "-layouts", "layouts", "-static", "static", "-out", out}, c[1:]...)
+			cmd := exec.Command(c[0], args...)
+			cmd.Env = append(os.Environ(), env[:len(env)-len(c)]...)
 			if hugoSite != "" && i == 0 {
-				cmd = exec.Command(bin, "--quiet", "-d", out)
+				cmd = exec.Command(c[0], "--quiet", "-d", out)
 				cmd.Dir = hugoSite
 			}
 			start := time.Now()
 			if msg, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("%s: %v\n%s", bin, err, msg)
+				t.Fatalf("%s: %v\n%s", c, err, msg)
 			}
 			if r > 0 {
 				times[i] = append(times[i], time.Since(start))
 				cpu[i] = append(cpu[i], cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					rss[i] = append(rss[i], time.Duration(ru.Maxrss))
+				}
 			}
 		}
 	}
 	base, baseCPU := median(times[0]), median(cpu[0])
-	for i, bin := range bins {
-		m, c := median(times[i]), median(cpu[i])
-		t.Logf("%-30s median %8.1f ms  ratio %.2f   CPU %8.1f ms  ratio %.2f", bin,
-			float64(m.Microseconds())/1000, float64(m)/float64(base), float64(c.Microseconds())/1000, float64(c)/float64(baseCPU))
+	for i, c := range cmds {
+		m, cp := median(times[i]), median(cpu[i])
+		var peak time.Duration
+		if len(rss[i]) > 0 {
+			peak = median(rss[i])
+		}
+		t.Logf("%-30s median %8.1f ms  ratio %.2f   CPU %8.1f ms  ratio %.2f   peak %6.1f MB", strings.Join(c, " "),
+			float64(m.Microseconds())/1000, float64(m)/float64(base), float64(cp.Microseconds())/1000, float64(cp)/float64(baseCPU), float64(peak)/1024)
 	}
 }
 
