@@ -35,7 +35,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	b, failure := s.site(r.Context())
+	b, failure := s.current(r.Context())
 	if b == nil {
 		serveNoSite(w, r, failure)
 		return

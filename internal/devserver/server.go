@@ -41,7 +41,7 @@ type Options struct {
 // keeps the last good build; a rebuild makes a new one beside it, and the
 // switch is one pointer under mu, so a request sees one whole build or the
 // other, never a mix. A request that arrives while a rebuild runs waits for
-// it (see site), so a browser reloading after a save gets the new page.
+// it (see current), so a browser reloading after a save gets the new page.
 type Server struct {
 	cfg  *site.Config
 	opts Options
@@ -152,9 +152,9 @@ func (s *Server) endRebuild() {
 	s.mu.Unlock()
 }
 
-// site returns the build to serve and the current build error, waiting
+// current returns the build to serve and the current build error, waiting
 // first for a rebuild that is running (at most maxRequestWait).
-func (s *Server) site(ctx context.Context) (*devBuild, string) {
+func (s *Server) current(ctx context.Context) (*devBuild, string) {
 	s.mu.Lock()
 	busy := s.busy
 	s.mu.Unlock()

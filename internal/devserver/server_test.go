@@ -252,7 +252,7 @@ func TestFlat(t *testing.T) {
 			goroutinesAt100 = uint64(runtime.NumGoroutine())
 		}
 	}
-	if _, failure := s.site(context.Background()); failure != "" {
+	if _, failure := s.current(context.Background()); failure != "" {
 		t.Fatalf("rebuilds failed: %s", failure)
 	}
 	if _, body := get(t, s, "GET", "/404/"); !strings.Contains(body, fmt.Sprintf("Cycle %d.", cycles)) {

@@ -296,7 +296,7 @@ func TestSettle(t *testing.T) {
 	setFile(content, "4xx/404.md", good404+"\nWritten at last.\n")
 	changes <- []string{"content/4xx/404.md"}
 	testenv.WaitFor(t, "the good build", func() bool { return s.builds.Load() == published+1 })
-	if _, failure := s.site(ctx); failure != "" || strings.Contains(logs.String(), "failed") {
+	if _, failure := s.current(ctx); failure != "" || strings.Contains(logs.String(), "failed") {
 		t.Errorf("a failure caught mid-save was shown: %q\n%s", failure, logs)
 	}
 	if _, body := get(t, s, "GET", "/404/"); !strings.Contains(body, "Written at last.") {
@@ -343,7 +343,7 @@ func TestSettle(t *testing.T) {
 	s.settle = 10 * time.Millisecond // the loop reads it after the next send
 	setFile(content, "4xx/404.md", "broken\n")
 	changes <- []string{"content/4xx/404.md"}
-	testenv.WaitFor(t, "the error shown", func() bool { _, f := s.site(ctx); return f != "" })
+	testenv.WaitFor(t, "the error shown", func() bool { _, f := s.current(ctx); return f != "" })
 	setFile(content, "4xx/404.md", good404)
 	delete(content, "4xx/451.md")
 	changes <- []string{"content/4xx/404.md", "content/4xx/451.md"}
