@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/statusdocs/statusdocs/internal/content"
-	"github.com/statusdocs/statusdocs/internal/render"
 	"github.com/statusdocs/statusdocs/internal/site"
 )
 
@@ -51,12 +49,7 @@ var registryStatus = map[int]string{
 // shippedSite loads the repository's content, every body rendered.
 func shippedSite(t *testing.T) *content.Site {
 	t.Helper()
-	cfg := shippedConfig(t)
-	r := site.NewRenderer(cfg)
-	lk := render.NewLinker(false, "")
-	s, err := site.LoadSite(context.Background(), cfg, func(name, display string, src []byte, _ [sha256.Size]byte) (*content.Page, error) {
-		return r.Page(name, display, src, lk)
-	})
+	s, err := site.LoadSite(context.Background(), shippedConfig(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,7 +11,6 @@ import (
 	"testing/fstest"
 
 	"github.com/statusdocs/statusdocs/internal/content"
-	"github.com/statusdocs/statusdocs/internal/render"
 	"github.com/statusdocs/statusdocs/internal/testenv"
 )
 
@@ -53,11 +51,7 @@ func mustBuild(t testing.TB, cfg *Config) *Result {
 // a build of cfg show them.
 func loadAll(t testing.TB, cfg *Config) *content.Site {
 	t.Helper()
-	r := NewRenderer(&Config{Highlight: render.HighlightOptions{NoCache: true}})
-	lk := render.NewLinker(cfg.Offline, cfg.BaseURL)
-	s, err := LoadSite(context.Background(), cfg, func(name, display string, src []byte, _ [sha256.Size]byte) (*content.Page, error) {
-		return r.Page(name, display, src, lk)
-	})
+	s, err := LoadSite(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

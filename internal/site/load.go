@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/statusdocs/statusdocs/internal/content"
+	"github.com/statusdocs/statusdocs/internal/render"
 )
 
 // PageLoader loads one whole content file, its body rendered; sum is the
@@ -18,16 +19,23 @@ import (
 // rebuilds.
 type PageLoader func(name, display string, src []byte, sum [sha256.Size]byte) (*content.Page, error)
 
-// LoadSite loads every content file of cfg through load and links them
-// into a site, with the names of the static and generated files known so
-// links to them can be checked. Every broken file is reported, not just
-// the first.
+// LoadSite loads every content file of cfg, its body rendered as a build
+// of cfg renders it, through load when it is not nil, and links them into
+// a site, with the names of the static and generated files known so links
+// to them can be checked. Every broken file is reported, not just the
+// first.
 func LoadSite(ctx context.Context, cfg *Config, load PageLoader) (*content.Site, error) {
+	if load == nil {
+		r, lk := NewRenderer(cfg), render.NewLinker(cfg.Offline, cfg.BaseURL)
+		load = func(name, display string, src []byte, _ [sha256.Size]byte) (*content.Page, error) {
+			return r.Page(name, display, src, lk)
+		}
+	}
 	s, _, err := loadPages(ctx, cfg, load)
 	return s, err
 }
 
-// loadPages is LoadSite; with load nil only front matter is read, and the
+// loadPages is LoadSite, but with load nil only front matter is read, and the
 // writer renders each body as it writes the page, so a big site is never
 // held in memory whole. It also returns a hash of every content file's
 // name and bytes, and of the options that change every page.
