@@ -255,12 +255,6 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
-// buildMemoryLimit is the soft memory limit of a build (GOMEMLIMIT
-// overrides it): near it the collector works harder rather than letting a
-// big build's garbage double its footprint. Builds stream pages to disk,
-// so even 10,000 pages need less; the limit only trims garbage.
-const buildMemoryLimit = 200 << 20
-
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("build", flag.ContinueOnError)
 	fset.SetOutput(stderr)
@@ -285,9 +279,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	cfg.Out, cfg.Offline, cfg.Zip, cfg.HashAssets = *out, *offline, *zipPath, true
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(buildMemoryLimit)
-	}
 	res, err := site.Build(ctx, cfg)
 	if err != nil {
 		return err
