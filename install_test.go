@@ -268,3 +268,32 @@ type diskFile string
 func (f diskFile) Path() string                 { return string(f) }
 func (f diskFile) Lstat() (os.FileInfo, error)  { return os.Lstat(filepath.FromSlash(string(f))) }
 func (f diskFile) Open() (io.ReadCloser, error) { return os.Open(filepath.FromSlash(string(f))) }
+
+// TestVersionRevision builds the program from this checkout, as "go build"
+// does for a developer, and checks that "statusdocs version" names the
+// commit it was built from, which the go command records from git.
+func TestVersionRevision(t *testing.T) {
+	t.Parallel()
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skip("skipping: not a git checkout")
+	}
+	goCmd := goTool(t)
+	bin := filepath.Join(t.TempDir(), "statusdocs"+exeSuffix())
+	cmd := exec.Command(goCmd, "build", "-buildvcs=true", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOTOOLCHAIN=local")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The go command names such a build by a pseudo-version made from the
+	// commit ("v0.0.0-20261201221225-61d80889ca3c", "+dirty" with local
+	// changes).
+	want := regexp.MustCompile(`^statusdocs v\S+, revision ` + strings.TrimSpace(string(head)) + `, \d{4}-\d\d-\d\dT[0-9:]+Z(, with local changes)? \(` + regexp.QuoteMeta(runtime.Version()+" "+runtime.GOOS+"/"+runtime.GOARCH) + `\)\n$`)
+	if !want.Match(out) {
+		t.Errorf("statusdocs version = %q, want a match for %s", out, want)
+	}
+}

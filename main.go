@@ -123,9 +123,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// versionLine describes this program: its module version ("(devel)" for a
-// build from a checkout) and, where the go command recorded them, the
-// commit it was built from and whether it had local changes.
+// versionLine describes this program: its module version (v1.2.3 when
+// installed with go install; for a build in a checkout, a pseudo-version
+// made from the commit, or "(devel)" with -buildvcs=false) and, where the
+// go command recorded them, the commit, its time and whether the working
+// tree had local changes.
 func versionLine() string {
 	version := "(unknown)"
 	var vcs []string
