@@ -286,7 +286,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if res.CacheErr != nil {
-		fmt.Fprintf(stderr, "statusdocs: warning: %v (the build is fine; the next one highlights afresh)\n", res.CacheErr)
+		fmt.Fprintf(stderr, "statusdocs: warning: %v (the build is fine; -cache dir moves the cache, -no-cache goes without)\n", res.CacheErr)
 	}
 	fmt.Fprintf(stdout, "built %d pages and %d static files in %v into %s\n",
 		res.Pages, res.Static, res.Elapsed.Round(100_000), cfg.Out)
