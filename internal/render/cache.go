@@ -148,12 +148,14 @@ func (h *Highlighter) load() {
 	if !ok {
 		h.dirty.Store(true)
 	}
+	// The file's blocks do not count against maxKept: that bounds the new
+	// blocks of this run, which Save then keeps before the file's least
+	// recently used ones. (Counting them, a full file of another version's
+	// blocks would keep every new block out for a month.)
 	for _, e := range entries {
 		b := &block{html: e.html}
 		b.stamp.Store(e.stamp)
-		if _, loaded := h.blocks.LoadOrStore(e.key, b); !loaded {
-			h.kept.Add(int64(len(e.html)))
-		}
+		h.blocks.LoadOrStore(e.key, b)
 	}
 }
 

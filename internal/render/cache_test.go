@@ -297,3 +297,34 @@ func must[T any](v T, err error) T {
 }
 
 var fixedTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// TestDiskCacheFullOfOldBlocks checks that a cache file at its bound, full
+// of blocks no build uses any more (another chroma's, say), does not keep
+// new blocks out: they are saved, and the old ones make room.
+func TestDiskCacheFullOfOldBlocks(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const max = 4000
+	old := NewHighlighter(HighlightOptions{Dir: dir, File: "site.cache", Version: "old", MaxBytes: max})
+	for i := 0; old.kept.Load() < max; i++ {
+		old.Highlight("go", goBlock+strings.Repeat(" ", i))
+	}
+	if err := old.Save(); err != nil {
+		t.Fatal(err)
+	}
+	h := NewHighlighter(HighlightOptions{Dir: dir, File: "site.cache", Version: "new", MaxBytes: max})
+	h.today++ // a day later: the old blocks are the least recently used
+	news := []string{goBlock + "// a\n", goBlock + "// b\n", goBlock + "// c\n"}
+	for _, code := range news {
+		h.Highlight("go", code)
+	}
+	if err := h.Save(); err != nil {
+		t.Fatal(err)
+	}
+	entries, ok := decodeCache(must(os.ReadFile(filepath.Join(dir, "site.cache"))))
+	for _, code := range news {
+		if !ok || !slices.ContainsFunc(entries, func(e cacheEntry) bool { return e.key == h.key("go", code) }) {
+			t.Errorf("the new block %q was not saved beside %d old ones", code, len(entries))
+		}
+	}
+}

@@ -37,7 +37,7 @@ type Highlighter struct {
 
 	loadOnce sync.Once
 	blocks   sync.Map // blockKey → *block
-	kept     atomic.Int64
+	kept     atomic.Int64 // bytes of HTML of the blocks this run added
 	maxKept  int64
 	dirty    atomic.Bool // the disk cache lacks a block, or a block's stamp is old
 
