@@ -36,7 +36,7 @@ type Highlighter struct {
 	today   uint32     // days since 1970, stamped on blocks used
 
 	loadOnce sync.Once
-	blocks   sync.Map // blockKey → *block
+	blocks   sync.Map     // blockKey → *block
 	kept     atomic.Int64 // bytes of HTML of the blocks this run added
 	maxKept  int64
 	dirty    atomic.Bool // the disk cache lacks a block, or a block's stamp is old
