@@ -10,8 +10,10 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/statusdocs/statusdocs/internal/content"
 	"github.com/statusdocs/statusdocs/internal/site"
@@ -135,78 +137,169 @@ func TestGoStatusText(t *testing.T) {
 
 var httpFence = regexp.MustCompile("(?s)```http\n(.*?)```")
 
-// TestHTTPExamples parses every ```http example with net/http: an optional
-// request, then a response whose status is the page's code (1xx interim
-// responses may come first on other pages, but the first response is this
-// page's). After the last message only white space may remain.
+// codeFence matches any fenced block, to leave examples out of the prose.
+var codeFence = regexp.MustCompile("(?ms)^```.*?^```")
+
+// TestHTTPExamples holds every ```http example to the rules in
+// CONTRIBUTING.md ("Examples"): an optional request, then responses, the
+// first with the page's code; HTTP/1.1 syntax net/http parses; a
+// Content-Length that is the body's exact size (the newline ending the
+// body's last line is not part of it: it ends the block or comes before
+// the blank line that separates the next message); a Date on every final
+// response; reason phrases that are the pages' titles (or former names);
+// and a request method the page's prose names, unless it is GET or HEAD.
 func TestHTTPExamples(t *testing.T) {
 	t.Parallel()
-	names, err := content.List(os.DirFS("content"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		p, err := content.Classify(name, name)
-		if err != nil || p.Kind != content.KindCode {
-			continue
+	site := shippedSite(t)
+	for _, p := range site.Codes {
+		src, err := os.ReadFile(p.File)
+		if err != nil {
+			t.Fatal(err)
 		}
-		src, _ := os.ReadFile("content/" + name)
 		blocks := httpFence.FindAllSubmatch(src, -1)
 		if len(blocks) == 0 {
-			t.Errorf("%s: no ```http example", name)
+			t.Errorf("%s: no ```http example", p.File)
 		}
+		prose := codeFence.ReplaceAllString(string(src[p.BodyStart:]), "")
 		for _, b := range blocks {
-			if err := checkExchange(string(b[1]), p.Code); err != nil {
-				t.Errorf("%s: example: %v", name, err)
+			for _, err := range checkExchange(site, p, string(b[1]), prose) {
+				t.Errorf("%s: example: %v", p.File, err)
 			}
 		}
 	}
 }
 
-func checkExchange(text string, code int) error {
-	r := bufio.NewReader(strings.NewReader(text))
-	if !strings.HasPrefix(text, "HTTP/") {
-		req, err := http.ReadRequest(r)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(io.Discard, req.Body); err != nil {
-			return err
+// TestCheckExchange shows checkExchange catches each kind of mistake.
+func TestCheckExchange(t *testing.T) {
+	t.Parallel()
+	site := shippedSite(t)
+	p := site.Code(404)
+	const date = "Date: Tue, 01 Dec 2026 10:00:00 GMT\n"
+	for _, c := range []struct{ text, want string }{
+		{"GET / HTTP/1.1\nHost: a\n\nHTTP/1.1 404 Not Found\n" + date + "Content-Length: 2\n\nno\n", ""},
+		{"HTTP/1.1 404 Not Found\n" + date + "Content-Length: 3\n\nno\n", "body"},
+		{"HTTP/1.1 404 Not Found\n" + date + "Content-Length: 1\n\nno\n", "Content-Length"},
+		{"HTTP/1.1 404 Not Found\nContent-Length: 0\n\n", "no Date"},
+		{"HTTP/1.1 404 Not Found\nDate: Wed, 01 Dec 2026 10:00:00 GMT\nContent-Length: 0\n\n", "IMF-fixdate"},
+		{"HTTP/1.1 404 Missing\n" + date + "Content-Length: 0\n\n", "reason phrase"},
+		{"HTTP/1.1 410 Gone\n" + date + "Content-Length: 0\n\n", "status 410"},
+		{"BREW / HTTP/1.1\nHost: a\n\nHTTP/1.1 404 Not Found\n" + date + "Content-Length: 0\n\n", "not a registered method"},
+		{"GET / HTTP/1.1\nHost: a\nContent-Length: 2\n\nab\nHTTP/1.1 404 Not Found\n" + date + "Content-Length: 0\n\n", "blank line"},
+		{"PROPFIND / HTTP/1.1\nHost: a\n\nHTTP/1.1 404 Not Found\n" + date + "Content-Length: 0\n\n", "PROPFIND"},
+		{"HTTP/1.1 404 Not Found\n" + date + "\nno\n", "without Content-Length"},
+		{"HTTP/1.0 404 Not Found\n" + date + "Content-Length: 0\n\n", "HTTP/1.1"},
+	} {
+		errs := checkExchange(site, p, c.text, "prose")
+		got := fmt.Sprint(errs)
+		if c.want == "" && len(errs) > 0 || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("checkExchange(%q) = %s, want %q", c.text, got, c.want)
 		}
 	}
-	first := true
-	for {
-		resp, err := http.ReadResponse(r, nil)
+}
+
+// methods is the IANA HTTP Method Registry.
+var methods = strings.Fields(`ACL BASELINE-CONTROL BIND CHECKIN CHECKOUT CONNECT COPY DELETE GET HEAD LABEL LINK
+	LOCK MERGE MKACTIVITY MKCALENDAR MKCOL MKREDIRECTREF MKWORKSPACE MOVE OPTIONS ORDERPATCH PATCH POST PRI
+	PROPFIND PROPPATCH PUT QUERY REBIND REPORT SEARCH TRACE UNBIND UNCHECKOUT UNLINK UNLOCK UPDATE
+	UPDATEREDIRECTREF VERSION-CONTROL`)
+
+func checkExchange(site *content.Site, p *content.Page, text, prose string) (errs []error) {
+	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	r := bufio.NewReader(strings.NewReader(text))
+	var req *http.Request
+	if !strings.HasPrefix(text, "HTTP/") {
+		var err error
+		if req, err = http.ReadRequest(r); err != nil {
+			return append(errs, err)
+		}
+		named := regexp.MustCompile(`\b` + regexp.QuoteMeta(req.Method) + `\b`).MatchString(prose)
+		switch m := req.Method; {
+		case !slices.Contains(methods, m) && !named:
+			fail("%s is not a registered method, and the page's text does not name it", m)
+		case m != "GET" && m != "HEAD" && !named:
+			fail("the request uses %s, which the page's text never names", m)
+		}
+		n, err := io.Copy(io.Discard, req.Body)
 		if err != nil {
-			return err
+			return append(errs, err)
 		}
-		if first && resp.StatusCode != code {
-			return fmt.Errorf("first response has status %d, want %d", resp.StatusCode, code)
+		if err := messageEnd(r, n > 0); err != nil {
+			return append(errs, err)
 		}
-		if resp.ProtoMajor != 1 || resp.ProtoMinor != 1 {
-			return fmt.Errorf("response is %s, want HTTP/1.1", resp.Proto)
+	}
+	for first := true; ; first = false {
+		resp, err := http.ReadResponse(r, req)
+		if err != nil {
+			return append(errs, err)
 		}
-		first = false
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			return err
+		if first && resp.StatusCode != p.Code {
+			fail("first response has status %d, want %d", resp.StatusCode, p.Code)
 		}
-		rest, _ := r.Peek(r.Buffered())
-		if strings.TrimSpace(string(rest)) == "" {
-			return nil
+		if resp.Proto != "HTTP/1.1" {
+			fail("response is %s, want HTTP/1.1", resp.Proto)
 		}
-		if !strings.HasPrefix(strings.TrimLeft(string(rest), "\r\n"), "HTTP/") {
-			return fmt.Errorf("%q left after the response (is Content-Length right?)", rest)
+		reason := strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)+" ")
+		if q := site.Code(resp.StatusCode); q == nil {
+			fail("status %d has no page", resp.StatusCode)
+		} else if reason != q.Title && !slices.Contains(q.Former, reason) && !strings.Contains(prose, resp.Status) {
+			fail("status line %q: the reason phrase is neither the title %q, a former name, nor an alternative the page's text quotes", resp.Status, q.Title)
 		}
 		if resp.StatusCode >= 200 {
-			// A body read by length leaves the next message; skip blank lines.
-			for {
-				b, _ := r.Peek(1)
-				if len(b) == 0 || (b[0] != '\n' && b[0] != '\r') {
-					break
-				}
-				r.ReadByte()
-			}
+			checkDate(resp.Header, fail)
 		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		if err != nil {
+			return append(errs, err)
+		}
+		if n > 0 && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 {
+			return append(errs, fmt.Errorf("%d response has a body without Content-Length", resp.StatusCode))
+		}
+		if err := messageEnd(r, n > 0 && len(resp.TransferEncoding) == 0); err != nil {
+			return append(errs, fmt.Errorf("%d response: %w", resp.StatusCode, err))
+		}
+		if _, err := r.Peek(1); err == io.EOF {
+			return errs
+		}
+	}
+}
+
+// messageEnd reads what separates a message from the next one: after a
+// body framed by Content-Length, the newline ending its last line, then
+// either the end of the block or a blank line. After a message without a
+// body, the blank line that ended its header already did.
+func messageEnd(r *bufio.Reader, body bool) error {
+	rest, _ := r.Peek(r.Buffered())
+	if body {
+		switch {
+		case string(rest) == "\n":
+			r.ReadByte()
+			return nil
+		case strings.HasPrefix(string(rest), "\n\nHTTP/"):
+			r.Discard(2)
+			return nil
+		case len(rest) == 0:
+			return fmt.Errorf("Content-Length counts the newline that ends the body's last line; it should not")
+		}
+		return fmt.Errorf("%q is left after the body: Content-Length is too small, or the next message does not follow one blank line", rest)
+	}
+	if len(rest) > 0 && !strings.HasPrefix(string(rest), "HTTP/") {
+		return fmt.Errorf("%q follows a message without a body: want the next response right after the blank line", rest)
+	}
+	return nil
+}
+
+// checkDate wants a Date header (RFC 9110 section 6.6.1: an origin server
+// with a clock sends it; proxies and CDNs add one) written as an
+// IMF-fixdate whose weekday is the date's.
+func checkDate(h http.Header, fail func(string, ...any)) {
+	v := h.Get("Date")
+	if v == "" {
+		fail("final response has no Date header")
+		return
+	}
+	tm, err := time.Parse(http.TimeFormat, v)
+	if err != nil || tm.Format(http.TimeFormat) != v {
+		fail("Date %q is not an IMF-fixdate (weekday and date must agree)", v)
 	}
 }
 

@@ -144,7 +144,12 @@ func checkFrontMatter(p *Page, fm *frontMatter) error {
 	for _, l := range languages {
 		known[l.key] = true
 		if id, ok := fm.Constants[l.key]; ok {
-			p.Constants = append(p.Constants, Constant{Lang: l.key, Label: l.label, Ident: id})
+			c, err := parseConstant(id)
+			if err != nil {
+				bad("constants: %s: %v", l.key, err)
+			}
+			c.Lang, c.Label = l.key, l.label
+			p.Constants = append(p.Constants, c)
 		}
 	}
 	for k := range fm.Constants {
@@ -157,6 +162,19 @@ func checkFrontMatter(p *Page, fm *frontMatter) error {
 	p.Spec, p.Former, p.Headers, p.Aliases = fm.Spec, fm.Former, fm.Headers, fm.Aliases
 	p.RelatedCodes = fm.Related
 	return errors.Join(errs...)
+}
+
+// constantRE splits a constant's front-matter value into the identifier
+// and an optional version note: "NAME (3.13+)" or
+// "NAME (3.13+, earlier OLD_NAME)".
+var constantRE = regexp.MustCompile(`^(.*?)(?: \(([0-9]+(?:\.[0-9]+)*)\+(?:, earlier (.+))?\))?$`)
+
+func parseConstant(v string) (Constant, error) {
+	m := constantRE.FindStringSubmatch(strings.TrimSpace(v))
+	if m == nil || m[1] == "" || strings.ContainsAny(m[1], "()") {
+		return Constant{}, fmt.Errorf("%q: want an identifier, optionally followed by (VERSION+) or (VERSION+, earlier NAME)", v)
+	}
+	return Constant{Ident: m[1], Since: m[2], Earlier: m[3]}, nil
 }
 
 const statusList = "standard, temporary, deprecated, obsolete, reserved, unofficial"

@@ -46,6 +46,14 @@ type Constant struct {
 	Lang  string // key in front matter, e.g. "go"
 	Label string // what the page shows, e.g. "Go (net/http)"
 	Ident string
+	// Since is the first version of the language or library that has
+	// Ident, for a name that is newer than the versions still in use
+	// ("3.13" for Python's HTTPStatus.CONTENT_TOO_LARGE); Earlier is the
+	// name those older versions use, if any. Both come from a suffix in the
+	// front matter: "HTTPStatus.CONTENT_TOO_LARGE (3.13+, earlier
+	// HTTPStatus.REQUEST_ENTITY_TOO_LARGE)".
+	Since   string
+	Earlier string
 }
 
 // languages orders and names the languages a constants table may list.

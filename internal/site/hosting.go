@@ -61,6 +61,15 @@ type APICode struct {
 	Related   []int             `json:"related,omitempty"`
 	Headers   []string          `json:"headers,omitempty"`
 	Constants map[string]string `json:"constants,omitempty"`
+	// ConstantVersions notes, per language, a constant that only newer
+	// versions have and the name older ones use.
+	ConstantVersions map[string]ConstantVersion `json:"constant_versions,omitempty"`
+}
+
+// ConstantVersion is the version note of one constant.
+type ConstantVersion struct {
+	Since   string `json:"since"`
+	Earlier string `json:"earlier,omitempty"`
 }
 
 // apiCode describes a code page for the API. The list leaves out the
@@ -82,6 +91,12 @@ func (w *Writer) apiCode(p *content.Page, full bool) APICode {
 			c.Constants = map[string]string{}
 			for _, k := range p.Constants {
 				c.Constants[k.Lang] = k.Ident
+				if k.Since != "" {
+					if c.ConstantVersions == nil {
+						c.ConstantVersions = map[string]ConstantVersion{}
+					}
+					c.ConstantVersions[k.Lang] = ConstantVersion{Since: k.Since, Earlier: k.Earlier}
+				}
 			}
 		}
 	}
