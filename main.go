@@ -49,6 +49,10 @@ func main() {
 	log.SetFlags(0)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C stops the program at once
+	}()
 	if path := os.Getenv("STATUSDOCS_CPUPROFILE"); path != "" {
 		// Profiles the whole process, start-up included, which benchmarks
 		// inside one test process cannot show.
@@ -65,6 +69,10 @@ func main() {
 	if errors.Is(err, errUsage) {
 		os.Exit(2)
 	}
+	if errors.Is(err, errInterrupted) {
+		log.Print(err)
+		os.Exit(130) // the shell's code for a command stopped by SIGINT
+	}
 	if err != nil {
 		log.SetPrefix("")
 		log.Print(err)
@@ -74,6 +82,10 @@ func main() {
 
 // errUsage means the command line was wrong; usage was printed already.
 var errUsage = errors.New("usage")
+
+// errInterrupted means Ctrl-C stopped a build: one line says so and the
+// program exits 130.
+var errInterrupted = errors.New("interrupted")
 
 const usageText = `usage: statusdocs <command> [flags]
 
@@ -281,8 +293,17 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	cfg.Out, cfg.Offline, cfg.Zip, cfg.HashAssets = *out, *offline, *zipPath, true
+	cfg.Waiting = func(holder string) {
+		if holder != "" {
+			holder = " (" + holder + ")"
+		}
+		fmt.Fprintf(stderr, "statusdocs: waiting for another build into %s%s to finish\n", cfg.Out, holder)
+	}
 	res, err := site.Build(ctx, cfg)
 	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			return fmt.Errorf("build %w; %s was left as it was", errInterrupted, cfg.Out)
+		}
 		return err
 	}
 	if res.CacheErr != nil {

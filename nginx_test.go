@@ -24,6 +24,16 @@ func TestNginxErrorPages(t *testing.T) {
 	nginx := testenv.NeedTool(t, "nginx", "nginx", "/usr/sbin/nginx")
 	t.Parallel()
 	cfg := shippedConfig(t)
+	// Serve as a host does: from a folder like /var/www (0755), readable by
+	// nginx's workers, which run as an unprivileged user, as Debian's
+	// package runs them. The output's own modes are what statusdocs made:
+	// no test changes them.
+	www := filepath.Join(os.TempDir(), fmt.Sprintf("statusdocs-www-%d-%d", os.Getpid(), time.Now().UnixNano()))
+	if err := os.Mkdir(www, 0o777); err != nil { // t.TempDir's folders are 0700
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(www) })
+	cfg.Out = filepath.Join(www, "site")
 	mustBuild(t, cfg)
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
@@ -43,7 +53,7 @@ func TestNginxErrorPages(t *testing.T) {
 	dir := t.TempDir()
 	user := ""
 	if os.Geteuid() == 0 {
-		user = "user root;" // workers must read the test's private temp folder
+		user = "user nobody nogroup;" // as root, nginx's master starts its workers as this user
 	}
 	conf := fmt.Sprintf(`%s
 daemon off;

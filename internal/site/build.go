@@ -5,10 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -73,23 +71,30 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		names["/"+SearchIndexFile] = "/search-index." + hex.EncodeToString(sum[:4]) + ".js"
 		lk.SetAssets(names)
 	}
-	parent := filepath.Dir(cfg.Out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(cfg.Out)+".tmp-")
+	d, err := claimOut(ctx, cfg.Out, cfg.Waiting)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp) // a no-op once swapped in
-	w := NewWriter(newDirOutput(tmp), p.lay, s, r, lk, cfg.Content, "")
+	defer d.release() // removes the temporary folder unless swapped in
+	var out Output = newDirOutput(d.tmp, cfg.Out)
+	if cfg.wrapOutput != nil {
+		out = cfg.wrapOutput(out)
+	}
+	w := NewWriter(out, p.lay, s, r, lk, cfg.Content, "")
 	w.links = newLinkIndex()
 	if err := w.WriteAll(ctx, p.assets); err != nil { // links checked too
 		return nil, err
 	}
-	if err := swapIn(tmp, cfg.Out); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := d.swapIn(); err != nil {
+		return nil, err
+	}
+	d.tmp = ""
 	res := &Result{Pages: len(s.Pages()), Static: p.assets.Static, CacheErr: r.Highlighter().Save()}
 	res.Cached, res.Lexed = r.Highlighter().Stats()
 	if cfg.Zip != "" {
@@ -166,23 +171,6 @@ func (a *Assets) HashNames() map[string]string {
 		m["/"+name] = "/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
 	}
 	return m
-}
-
-// swapIn replaces out with the finished build in tmp. The old output is
-// moved aside first and removed only after the new one is in place.
-func swapIn(tmp, out string) error {
-	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
-		return os.Rename(tmp, out)
-	}
-	old := out + ".old-" + randomSuffix()
-	if err := os.Rename(out, old); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		os.Rename(old, out) // put the previous build back
-		return err
-	}
-	return os.RemoveAll(old)
 }
 
 func randomSuffix() string {

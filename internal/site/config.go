@@ -39,6 +39,14 @@ type Config struct {
 	// cache's file after the content folder when File is empty.
 	Highlight render.HighlightOptions
 
+	// Waiting, if set, is called once when another build holds the lock
+	// on Out, with what the lock file says of it ("pid 1234"); the build
+	// then waits for it.
+	Waiting func(holder string)
+
+	// wrapOutput, in tests, wraps the folder output, to inject faults.
+	wrapOutput func(Output) Output
+
 	// noStream renders every body before writing any page: the
 	// straightforward path that tests compare the streaming one with.
 	noStream bool

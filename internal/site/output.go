@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -18,19 +19,36 @@ type Output interface {
 }
 
 // dirOutput writes files under a folder on disk. It remembers the folders
-// it made, so each costs one system call.
+// it made, so each costs one system call. Files get mode 0666 and folders
+// 0777, less the umask, as with any program that writes files: the output
+// is for web servers that may run as another user.
 type dirOutput struct {
-	root string
-	dirs sync.Map // slash path → struct{}
+	root    string
+	display string // the folder's name in messages: the output, not the temporary folder
+	dirs    sync.Map // slash path → struct{}
 }
 
-func newDirOutput(root string) *dirOutput { return &dirOutput{root: root} }
+func newDirOutput(root, display string) *dirOutput {
+	return &dirOutput{root: root, display: display}
+}
 
 func (d *dirOutput) WriteFile(name string, data []byte) error {
 	if err := d.mkdir(path.Dir(name)); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(d.root, filepath.FromSlash(name)), data, 0o644)
+	return d.pathError(name, "writing", os.WriteFile(filepath.Join(d.root, filepath.FromSlash(name)), data, 0o666))
+}
+
+// pathError names the file as it will be in the output, with what failed.
+func (d *dirOutput) pathError(name, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %s: %w", filepath.Join(d.display, filepath.FromSlash(name)), op, err)
 }
 
 func (d *dirOutput) mkdir(dir string) error {
@@ -43,9 +61,9 @@ func (d *dirOutput) mkdir(dir string) error {
 	if err := d.mkdir(path.Dir(dir)); err != nil {
 		return err
 	}
-	err := os.Mkdir(filepath.Join(d.root, filepath.FromSlash(dir)), 0o755)
+	err := os.Mkdir(filepath.Join(d.root, filepath.FromSlash(dir)), 0o777)
 	if err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
+		return d.pathError(dir, "making the folder", err)
 	}
 	d.dirs.Store(dir, struct{}{})
 	return nil

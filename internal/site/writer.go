@@ -86,8 +86,11 @@ func (w *Writer) WriteAll(ctx context.Context, assets *Assets) error {
 		})
 	errs := make([]error, len(jobs))
 	parallel(ctx, len(jobs), ioWorkers, func(i int) { errs[i] = jobs[i]() })
-	if err := errors.Join(append(errs, <-folders)...); err != nil {
+	if err := firstError(append(errs, <-folders)); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err // the files not written would all be "broken links"
 	}
 	if err := w.site.CheckLinks(pages); err != nil {
 		return err
@@ -262,4 +265,30 @@ func (w *Writer) createPage(name string, body []byte, fill func(io.Writer) error
 		w.links.addPage(name, buf.Bytes(), body)
 	}
 	return w.out.WriteFile(name, buf.Bytes())
+}
+
+// firstError returns the first of errs, saying how many more there were:
+// a full disk fails every file after the first, and one line tells it.
+// Errors of content (a page's template, its links) are kept whole instead:
+// each names a different file to fix.
+func firstError(errs []error) error {
+	var first error
+	n := 0
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var fe *content.FileError
+		if errors.As(err, &fe) {
+			return errors.Join(errs...)
+		}
+		if first == nil {
+			first = err
+		}
+		n++
+	}
+	if n > 1 {
+		return fmt.Errorf("%w (and %d more files)", first, n-1)
+	}
+	return first
 }

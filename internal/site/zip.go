@@ -41,7 +41,7 @@ func writeZip(dir, zipPath string) error {
 		return err
 	}
 	tmp := zipPath + ".tmp-" + randomSuffix()
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o666); err != nil {
 		return fmt.Errorf("-zip: %w", err)
 	}
 	if err := os.Rename(tmp, zipPath); err != nil {
