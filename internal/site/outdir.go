@@ -28,7 +28,7 @@ type outDir struct {
 // Names beside the output folder "build": .build.lock, .build.tmp-<hex>
 // (a build in progress), .build.old-<hex> (the previous output during the
 // swap).
-func lockName(out string) string { return besideName(out, ".lock") }
+func lockName(out string) string  { return besideName(out, ".lock") }
 func tmpPrefix(out string) string { return besideName(out, ".tmp-") }
 func oldPrefix(out string) string { return besideName(out, ".old-") }
 

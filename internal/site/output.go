@@ -24,7 +24,7 @@ type Output interface {
 // is for web servers that may run as another user.
 type dirOutput struct {
 	root    string
-	display string // the folder's name in messages: the output, not the temporary folder
+	display string   // the folder's name in messages: the output, not the temporary folder
 	dirs    sync.Map // slash path → struct{}
 }
 
