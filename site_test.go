@@ -110,7 +110,7 @@ func TestShippedSite(t *testing.T) {
 	t.Parallel()
 	cfg := shippedConfig(t)
 	mustBuild(t, cfg)
-	names, err := content.List(cfg.Content.FS)
+	names, err := content.List(cfg.Content.FS, cfg.Content.Name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,14 +43,20 @@ func strictYAML(raw []byte, v any) error {
 // but not for goldmark's front matter extension, which then took the
 // whole body for front matter, silently.
 func splitFrontMatter(src []byte) (yaml []byte, bodyStart, line int, err error) {
-	if !bytes.HasPrefix(src, []byte("---")) {
+	// A byte order mark, which some Windows editors put first, is not
+	// part of the first line: the "---" after it is still front matter.
+	start := 0
+	if bytes.HasPrefix(src, utf8BOM) {
+		start = len(utf8BOM)
+	}
+	if !bytes.HasPrefix(src[start:], []byte("---")) {
 		return nil, 0, 1, errors.New(`missing front matter (a "---" line, YAML, and a closing "---" line)`)
 	}
 	badLine := func(text []byte) error {
 		return fmt.Errorf(`front matter line %q: the lines around front matter must be exactly "---", with nothing after the dashes`, text)
 	}
 	yamlStart := 0
-	for off, n := 0, 1; off < len(src); n++ {
+	for off, n := start, 1; off < len(src); n++ {
 		text, _, _ := bytes.Cut(src[off:], []byte("\n"))
 		next := min(off+len(text)+1, len(src))
 		isDelim := string(bytes.TrimRight(text, " \t\r")) == "---"
@@ -70,6 +76,8 @@ func splitFrontMatter(src []byte) (yaml []byte, bodyStart, line int, err error) 
 	return nil, 0, 1, errors.New(`front matter is not closed by a "---" line`)
 }
 
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
 var (
 	yamlLine  = regexp.MustCompile(`line (\d+): (.*)`)
 	unknownRE = regexp.MustCompile(`field (\S+) not found in type`)
@@ -79,7 +87,7 @@ var (
 // frontMatterError turns a YAML decoding error into errors naming the file
 // and line. YAML line numbers count from the first line after the opening
 // "---", so they are shifted by offset to become line numbers of the file.
-func frontMatterError(err error, file string, offset int) error {
+func frontMatterError(err error, file string, offset int, raw []byte) error {
 	if err == nil || errors.Is(err, io.EOF) {
 		return nil
 	}
@@ -90,6 +98,8 @@ func frontMatterError(err error, file string, offset int) error {
 		msg := m[2]
 		if u := unknownRE.FindStringSubmatch(msg); u != nil {
 			msg = fmt.Sprintf("unknown front matter key %q", u[1])
+		} else if strings.Contains(msg, "cannot start any token") && bytes.Contains(lineOf(raw, n), []byte("\t")) {
+			msg = "front matter: a tab character: YAML indents with spaces only"
 		} else {
 			msg = "front matter: " + msg
 		}
@@ -103,24 +113,42 @@ func frontMatterError(err error, file string, offset int) error {
 
 // checkFrontMatter validates decoded front matter against the page's kind
 // and copies it onto the page.
-func checkFrontMatter(p *Page, fm *frontMatter) error {
+func checkFrontMatter(p *Page, fm *frontMatter, raw []byte) error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, Errorf(p.File, 1, format, args...)) }
+	var lines map[string]int
+	// at reports a problem on the line of key ("constants.cobol" for a
+	// nested one, else its parent's line; a missing key's is line 1).
+	// Lines are found only when there is a problem to report.
+	at := func(key, format string, args ...any) {
+		if lines == nil {
+			lines = keyLines(raw)
+		}
+		line, ok := lines[key]
+		if !ok {
+			line, ok = lines[strings.SplitN(key, ".", 2)[0]]
+		}
+		if ok {
+			line++ // the file's line: YAML's first line is the file's second
+		} else {
+			line = 1
+		}
+		errs = append(errs, Errorf(p.File, line, format, args...))
+	}
 	if strings.TrimSpace(fm.Title) == "" {
-		bad(`missing "title" in front matter`)
+		at("title", `missing "title" in front matter`)
 	}
 	if strings.TrimSpace(fm.Summary) == "" {
-		bad(`missing "summary" in front matter`)
+		at("summary", `missing "summary" in front matter`)
 	}
 	if p.Kind == KindCode {
 		if fm.Status == "" {
-			bad(`missing "status" in front matter (one of %s)`, statusList)
+			at("status", `missing "status" in front matter (one of %s)`, statusList)
 		} else if _, ok := statuses[fm.Status]; !ok {
-			bad(`unknown status %q (want one of %s)`, fm.Status, statusList)
+			at("status", `unknown status %q (want one of %s)`, fm.Status, statusList)
 		}
 		for _, s := range fm.Spec {
 			if s.Name == "" || s.URL == "" {
-				bad("spec entry needs both name and url")
+				at("spec", "spec entry needs both name and url")
 			}
 		}
 	} else {
@@ -131,13 +159,13 @@ func checkFrontMatter(p *Page, fm *frontMatter) error {
 			"aliases": fm.Aliases != nil,
 		} {
 			if set {
-				bad("%q is only allowed on status code pages", key)
+				at(key, "%q is only allowed on status code pages", key)
 			}
 		}
 	}
 	for _, a := range fm.Aliases {
 		if !slugRE.MatchString(a) {
-			bad("alias %q must be lowercase letters, digits and single dashes", a)
+			at("aliases", "alias %q must be lowercase letters, digits and single dashes", a)
 		}
 	}
 	known := map[string]bool{}
@@ -146,7 +174,7 @@ func checkFrontMatter(p *Page, fm *frontMatter) error {
 		if id, ok := fm.Constants[l.key]; ok {
 			c, err := parseConstant(id)
 			if err != nil {
-				bad("constants: %s: %v", l.key, err)
+				at("constants."+l.key, "constants: %s: %v", l.key, err)
 			}
 			c.Lang, c.Label = l.key, l.label
 			p.Constants = append(p.Constants, c)
@@ -154,14 +182,56 @@ func checkFrontMatter(p *Page, fm *frontMatter) error {
 	}
 	for k := range fm.Constants {
 		if !known[k] {
-			bad("unknown language %q in constants", k)
+			at("constants."+k, "unknown language %q in constants", k)
 		}
 	}
-	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	slices.SortFunc(errs, func(a, b error) int {
+		la, lb := a.(*FileError).Line, b.(*FileError).Line
+		if la != lb {
+			return la - lb
+		}
+		return strings.Compare(a.Error(), b.Error())
+	})
 	p.Title, p.Summary, p.Status = fm.Title, strings.TrimSpace(fm.Summary), fm.Status
 	p.Spec, p.Former, p.Headers, p.Aliases = fm.Spec, fm.Former, fm.Headers, fm.Aliases
 	p.RelatedCodes = fm.Related
 	return errors.Join(errs...)
+}
+
+// keyLines maps the front matter's keys to their lines (1 is the first
+// line of the YAML), nested keys joined with dots: "constants.go".
+func keyLines(raw []byte) map[string]int {
+	lines := map[string]int{}
+	var doc yaml.Node
+	if yaml.Unmarshal(raw, &doc) != nil || len(doc.Content) == 0 {
+		return lines
+	}
+	var walk func(prefix string, n *yaml.Node)
+	walk = func(prefix string, n *yaml.Node) {
+		if n.Kind != yaml.MappingNode {
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := prefix + n.Content[i].Value
+			lines[k] = n.Content[i].Line
+			walk(k+".", n.Content[i+1])
+		}
+	}
+	walk("", doc.Content[0])
+	return lines
+}
+
+// lineOf returns line n (1-based) of src, without its newline.
+func lineOf(src []byte, n int) []byte {
+	for i := 1; i < n; i++ {
+		_, rest, ok := bytes.Cut(src, []byte("\n"))
+		if !ok {
+			return nil
+		}
+		src = rest
+	}
+	line, _, _ := bytes.Cut(src, []byte("\n"))
+	return line
 }
 
 // constantRE splits a constant's front-matter value into the identifier

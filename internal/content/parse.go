@@ -1,6 +1,7 @@
 package content
 
 import (
+	"errors"
 	"io/fs"
 	"path"
 	"regexp"
@@ -31,10 +32,10 @@ func Parse(name, display string, src []byte) (*Page, error) {
 		return nil, Errorf(display, line, "%v", err)
 	}
 	var fm frontMatter
-	if err := frontMatterError(strictYAML(raw, &fm), display, 1); err != nil {
+	if err := frontMatterError(strictYAML(raw, &fm), display, 1, raw); err != nil {
 		return nil, err
 	}
-	if err := checkFrontMatter(p, &fm); err != nil {
+	if err := checkFrontMatter(p, &fm, raw); err != nil {
 		return nil, err
 	}
 	p.BodyStart = bodyStart
@@ -72,12 +73,25 @@ func Classify(name, display string) (p *Page, err error) {
 		if classDir.MatchString(dir) && (dir[0] < '1' || dir[0] > '5') {
 			return nil, Errorf(display, 0, "class folder %q is not one of 1xx to 5xx", dir)
 		}
+		// "404 copy.md", "404-old.md": meant as a code page (an editor's
+		// copy), and its code fields would each fail for a plain page.
+		if classDir.MatchString(dir) && base != "" && base[0] >= '0' && base[0] <= '9' {
+			return nil, Errorf(display, 0, "file name %q is not a status code: a code page is named after its code alone, e.g. %s.md", base, leadingDigits(base))
+		}
 		p.Kind, p.URL = KindPlain, "/"+path.Join(dir, strings.TrimSuffix(base, ".md"))+"/"
 		if base == "_index.md" {
 			p.URL = "/" + dir + "/"
 		}
 	}
 	return p, nil
+}
+
+func leadingDigits(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
 }
 
 func dirOrRoot(dir string) string {
@@ -88,9 +102,12 @@ func dirOrRoot(dir string) string {
 }
 
 // List returns the Markdown files of fsys in lexical order, leaving out
-// hidden files and folders.
-func List(fsys fs.FS) ([]string, error) {
+// hidden files and folders. display names fsys in messages. A file whose
+// extension is .md in another case (404.MD) is an error: it would
+// otherwise be skipped without a word.
+func List(fsys fs.FS, display string) ([]string, error) {
 	var names []string
+	var errs []error
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -101,10 +118,19 @@ func List(fsys fs.FS) ([]string, error) {
 			}
 			return nil
 		}
-		if strings.HasSuffix(name, ".md") && !strings.HasPrefix(d.Name(), ".") {
+		if strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		switch ext := path.Ext(name); {
+		case ext == ".md":
 			names = append(names, name)
+		case strings.EqualFold(ext, ".md"):
+			errs = append(errs, Errorf(display+"/"+name, 0, "the extension must be .md in lower case (%s files are not read)", ext))
 		}
 		return nil
 	})
-	return names, err
+	if err != nil {
+		return nil, err
+	}
+	return names, errors.Join(errs...)
 }

@@ -2,6 +2,7 @@ package content
 
 import (
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -147,6 +148,10 @@ func (s *Site) exists(target string) bool {
 	u, _, _ = strings.Cut(u, "?")
 	if u == "" || u == "/" {
 		return true
+	}
+	// Files are named as on disk: /my%20logo.svg is "my logo.svg".
+	if dec, err := url.PathUnescape(u); err == nil {
+		u = dec
 	}
 	if s.files[strings.TrimPrefix(u, "/")] {
 		return true

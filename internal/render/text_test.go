@@ -18,7 +18,7 @@ func TestBodyWords(t *testing.T) {
 		"tricky": []byte("Foo*bar* ÄÖ Straße `Code` HTTP/1.1 don't\nsoft break\n\n# Head\n\n```go\nskipped()\n```\n- a **B** c\n"),
 	}
 	dir := testenv.Repo(t, "content")
-	names, err := content.List(os.DirFS(dir))
+	names, err := content.List(os.DirFS(dir), dir)
 	if err != nil || len(names) < 80 {
 		t.Fatalf("content: %d files, %v", len(names), err)
 	}

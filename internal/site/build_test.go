@@ -91,7 +91,7 @@ func TestBadInput(t *testing.T) {
 		{"missing title", "4xx/410.md", "---\nsummary: It left.\nstatus: standard\n---\n", "", `content/4xx/410\.md:1: missing "title"`},
 		{"missing summary", "4xx/410.md", "---\ntitle: Gone\nstatus: standard\n---\n", "", `content/4xx/410\.md:1: missing "summary"`},
 		{"unknown key", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\nrelatd: [404]\n---\n", "", `content/4xx/410\.md:5: unknown front matter key "relatd"`},
-		{"unknown status", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: official\n---\n", "", `content/4xx/410\.md:1: unknown status "official"`},
+		{"unknown status", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: official\n---\n", "", `content/4xx/410\.md:4: unknown status "official"`},
 		{"no front matter", "4xx/410.md", "# Gone\n", "", `content/4xx/410\.md:1: missing front matter`},
 		{"unclosed front matter", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\n", "", `content/4xx/410\.md:1: front matter is not closed`},
 		{"closing line with a trailing space", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\n--- \nBody.\n", "", `content/4xx/410\.md:5: front matter line "--- ": the lines around front matter must be exactly "---"`},
@@ -107,8 +107,12 @@ func TestBadInput(t *testing.T) {
 		{"invalid UTF-8", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\n---\nline six\nbad \xff byte\n", "", `content/4xx/410\.md:7: not valid UTF-8`},
 		{"missing internal link", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\n---\nSee\n[x](/499/).\n", "", `content/4xx/410\.md:7: link to /499/: no such page`},
 		{"missing related code", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\nrelated: [499]\n---\n", "", `content/4xx/410\.md:1: related code 499 has no page`},
-		{"bad alias", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\naliases: [Gone Away]\n---\n", "", `content/4xx/410\.md:1: alias "Gone Away"`},
-		{"unknown language", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\nconstants:\n  cobol: GONE\n---\n", "", `content/4xx/410\.md:1: unknown language "cobol"`},
+		{"bad alias", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\naliases: [Gone Away]\n---\n", "", `content/4xx/410\.md:5: alias "Gone Away"`},
+		{"unknown language", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\nconstants:\n  cobol: GONE\n---\n", "", `content/4xx/410\.md:6: unknown language "cobol"`},
+		{"copy of a code page", "4xx/404 copy.md", good, "", `^content/4xx/404 copy\.md: file name "404 copy\.md" is not a status code: a code page is named after its code alone, e\.g\. 404\.md$`},
+		{"code keys on a plain page, each on its line", "about.md", "---\ntitle: A\nsummary: B.\nstatus: standard\nrelated: [404]\n---\n", "", `^content/about\.md:4: "status" is only allowed on status code pages\ncontent/about\.md:5: "related" is only allowed`},
+		{"tab in YAML", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\nrelated:\n\t- 404\n---\n", "", `^content/4xx/410\.md:6: front matter: a tab character: YAML indents with spaces only$`},
+		{"upper-case extension", "4xx/410.MD", good, "", `^content/4xx/410\.MD: the extension must be \.md in lower case`},
 		{"template parse error", "", "", "code.html", `layouts/code\.html:\d+: `},
 		{"template exec error", "", "", "page.html", `layouts/page\.html:\d+:\d+: executing .*rendering content/about\.md`},
 	}
@@ -223,5 +227,29 @@ func TestLayoutErrorFirst(t *testing.T) {
 		if err == nil || !regexp.MustCompile(`layouts/code\.html:\d+: `).MatchString(err.Error()) {
 			t.Fatalf("Build error = %v, want the layout's", err)
 		}
+	}
+}
+
+// TestEditorInput builds what editors' tools produce and is not a mistake:
+// a byte order mark before the front matter, CRLF line endings, and a link
+// to a static file whose name has a space, percent-encoded as in any URL.
+func TestEditorInput(t *testing.T) {
+	t.Parallel()
+	cfg := fixtureConfig(t)
+	src := "\xEF\xBB\xBF---\r\ntitle: Gone\r\nsummary: It left.\r\nstatus: standard\r\n---\r\nSee [the logo](/my%20logo.svg).\r\n"
+	cfg.Content.FS.(fstest.MapFS)["4xx/410.md"] = &fstest.MapFile{Data: []byte(src)}
+	cfg.Static.FS.(fstest.MapFS)["my logo.svg"] = &fstest.MapFile{Data: []byte("<svg xmlns='http://www.w3.org/2000/svg'/>")}
+	mustBuild(t, cfg)
+	b, err := os.ReadFile(filepath.Join(cfg.Out, "410", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<title>410 Gone", `href="../my%20logo.svg"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("410 page lacks %q", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, "my logo.svg")); err != nil {
+		t.Error(err)
 	}
 }

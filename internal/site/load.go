@@ -52,7 +52,11 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 	for _, f := range generatedAssets {
 		files[f] = true
 	}
-	names, err := content.List(cfg.Content.FS)
+	names, err := content.List(cfg.Content.FS, cfg.Content.Name)
+	var fe *content.FileError
+	if errors.As(err, &fe) {
+		return nil, sum, err // names its files already
+	}
 	if err != nil {
 		return nil, sum, fmt.Errorf("%s: %w", cfg.Content.Name, err)
 	}
