@@ -235,9 +235,10 @@ func lineOf(src []byte, n int) []byte {
 }
 
 // constantRE splits a constant's front-matter value into the identifier
-// and an optional version note: "NAME (3.13+)" or
-// "NAME (3.13+, earlier OLD_NAME)".
-var constantRE = regexp.MustCompile(`^(.*?)(?: \(([0-9]+(?:\.[0-9]+)*)\+(?:, earlier (.+))?\))?$`)
+// and an optional version note: "NAME (3.13+)", "NAME (3.13+, earlier
+// OLD_NAME)", or with the product whose version it is, where that is not
+// the language's own: "NAME (.NET Core 2.1+)", "NAME (Rack 3.1+, earlier OLD)".
+var constantRE = regexp.MustCompile(`^(.*?)(?: \(((?:[.A-Za-z][.A-Za-z ]*? )?[0-9]+(?:\.[0-9]+)*)\+(?:, earlier (.+))?\))?$`)
 
 func parseConstant(v string) (Constant, error) {
 	m := constantRE.FindStringSubmatch(strings.TrimSpace(v))

@@ -70,16 +70,27 @@ func ParseLayouts(fsys fs.FS, dir string) (*Layouts, error) {
 func (l *Layouts) Execute(w io.Writer, kind string, v *View) error {
 	t := l.byKind[kind]
 	if err := t.ExecuteTemplate(w, t.Name(), v); err != nil {
-		return fmt.Errorf("%v (rendering %s)", tidyTemplateError(err), v.Page.File)
+		return &RenderError{Err: tidyTemplateError(err), Page: v.Page.File}
 	}
 	return nil
 }
+
+// RenderError is a layout's error while rendering one page. A mistake in
+// a layout usually fails every page of its kind the same way; the build
+// reports it once with the number of pages (see site's error grouping).
+type RenderError struct {
+	Err  error
+	Page string // the page's file, e.g. content/4xx/404.md
+}
+
+func (e *RenderError) Error() string { return fmt.Sprintf("%v (rendering %s)", e.Err, e.Page) }
+func (e *RenderError) Unwrap() error { return e.Err }
 
 // ExecuteErrorPage renders errorpage.html with data, for the output file
 // name.
 func (l *Layouts) ExecuteErrorPage(w io.Writer, name string, data any) error {
 	if err := l.errorPage.Execute(w, data); err != nil {
-		return fmt.Errorf("%v (rendering %s)", tidyTemplateError(err), name)
+		return &RenderError{Err: tidyTemplateError(err), Page: name}
 	}
 	return nil
 }

@@ -115,6 +115,7 @@ func TestBadInput(t *testing.T) {
 		{"upper-case extension", "4xx/410.MD", good, "", `^content/4xx/410\.MD: the extension must be \.md in lower case`},
 		{"template parse error", "", "", "code.html", `layouts/code\.html:\d+: `},
 		{"template exec error", "", "", "page.html", `layouts/page\.html:\d+:\d+: executing .*rendering content/about\.md`},
+		{"template exec error on every code page, told once", "", "", "code.html exec", `^layouts/code\.html:\d+:\d+: executing [^\n]* \(rendering content/\S+ and \d+ other pages\)$`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,6 +129,8 @@ func TestBadInput(t *testing.T) {
 			switch tt.layout {
 			case "code.html":
 				cfg.Layouts.FS.(fstest.MapFS)[tt.layout] = &fstest.MapFile{Data: []byte("{{define \"main\"}}\n{{if}}\n{{end}}")}
+			case "code.html exec":
+				cfg.Layouts.FS.(fstest.MapFS)["code.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}\n{{.Page.NoSuchField}}\n{{end}}")}
 			case "page.html":
 				cfg.Layouts.FS.(fstest.MapFS)[tt.layout] = &fstest.MapFile{Data: []byte("{{define \"main\"}}\n{{.Page.NoSuchField}}\n{{end}}")}
 			}

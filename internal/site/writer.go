@@ -153,10 +153,10 @@ func (w *Writer) WriteSome(ctx context.Context, assets *Assets, pages []*content
 	}
 	errs := make([]error, len(jobs))
 	parallel(ctx, len(jobs), 1, func(i int) { errs[i] = jobs[i]() })
-	if err := errors.Join(errs...); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return ctx.Err()
+	return firstError(errs)
 }
 
 // OutPath returns the output file of a site-absolute page URL.
@@ -267,28 +267,73 @@ func (w *Writer) createPage(name string, body []byte, fill func(io.Writer) error
 	return w.out.WriteFile(name, buf.Bytes())
 }
 
-// firstError returns the first of errs, saying how many more there were:
-// a full disk fails every file after the first, and one line tells it.
-// Errors of content (a page's template, its links) are kept whole instead:
-// each names a different file to fix.
+// firstError reports the errors of writing files. Errors of content (a
+// page's links) are kept, each names a file to fix; a layout's error met
+// on many pages is told once with their number (groupErrors); an error of
+// the disk is told once, with how many more files failed: a full disk
+// fails every file after the first.
 func firstError(errs []error) error {
 	var first error
+	var kept []error
 	n := 0
 	for _, err := range errs {
 		if err == nil {
 			continue
 		}
 		var fe *content.FileError
-		if errors.As(err, &fe) {
-			return errors.Join(errs...)
+		var re *render.RenderError
+		if errors.As(err, &fe) || errors.As(err, &re) {
+			kept = append(kept, err)
+			continue
 		}
 		if first == nil {
 			first = err
 		}
 		n++
 	}
+	if len(kept) > 0 {
+		return groupErrors(kept)
+	}
 	if n > 1 {
 		return fmt.Errorf("%w (and %d more files)", first, n-1)
 	}
 	return first
+}
+
+// groupErrors joins errs, telling a layout's error that many pages met
+// once: "layouts/code.html:3:5: … (rendering content/1xx/100.md and 78
+// other pages)". Other errors are kept as they are, in order.
+func groupErrors(errs []error) error {
+	type group struct {
+		first *render.RenderError
+		n     int
+	}
+	var out []error
+	groups := map[string]*group{}
+	for _, err := range errs {
+		var re *render.RenderError
+		if err == nil {
+			continue
+		}
+		if !errors.As(err, &re) {
+			out = append(out, err)
+			continue
+		}
+		key := re.Err.Error()
+		if g := groups[key]; g != nil {
+			g.n++
+			continue
+		}
+		groups[key] = &group{first: re, n: 1}
+		out = append(out, err) // its place; replaced below when grouped
+	}
+	for i, err := range out {
+		var re *render.RenderError
+		if errors.As(err, &re) {
+			if g := groups[re.Err.Error()]; g.n > 1 {
+				out[i] = fmt.Errorf("%w (rendering %s and %d other pages)", re.Err, re.Page, g.n-1)
+			}
+		}
+	}
+	return errors.Join(out...)
 }
