@@ -256,3 +256,29 @@ func TestEditorInput(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestLineEndings builds the fixture with CRLF line endings and a byte
+// order mark in every content file: the output is the same, and so is the
+// search index's name, which is a hash of the content.
+func TestLineEndings(t *testing.T) {
+	t.Parallel()
+	lf := fixtureConfig(t)
+	lf.HashAssets = true
+	mustBuild(t, lf)
+	crlf := fixtureConfig(t)
+	crlf.HashAssets = true
+	for name, f := range crlf.Content.FS.(fstest.MapFS) {
+		data := strings.ReplaceAll(string(f.Data), "\n", "\r\n")
+		crlf.Content.FS.(fstest.MapFS)[name] = &fstest.MapFile{Data: []byte("\xEF\xBB\xBF" + data)}
+	}
+	mustBuild(t, crlf)
+	want, got := testenv.ReadTree(t, lf.Out), testenv.ReadTree(t, crlf.Out)
+	for name, data := range want {
+		if got[name] != data {
+			t.Errorf("%s differs with CRLF line endings: %s", name, testenv.FirstDiff(data, got[name]))
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files with CRLF, %d with LF (is the search index's name the same?)", len(got), len(want))
+	}
+}

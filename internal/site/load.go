@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -62,6 +63,7 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 	}
 	pages := make([]*content.Page, len(names))
 	sums := make([][sha256.Size]byte, len(names))
+	same := make([][sha256.Size]byte, len(names)) // of the text as Markdown reads it
 	var kept atomic.Int64
 	errs := make([]error, len(names))
 	parallel(ctx, len(names), ioWorkers, func(i int) {
@@ -73,6 +75,10 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 			return
 		}
 		sums[i] = sha256.Sum256(src)
+		same[i] = sums[i]
+		if bytes.IndexByte(src, '\r') >= 0 || bytes.HasPrefix(src, utf8BOM) {
+			same[i] = sha256.Sum256(normalizeText(src))
+		}
 		if load != nil {
 			pages[i], errs[i] = load(name, display, src, sums[i])
 		} else if pages[i], errs[i] = content.Parse(name, display, src); errs[i] == nil && kept.Add(int64(len(src))) <= keepSourceBytes {
@@ -92,10 +98,21 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 	h := sha256.New()
 	fmt.Fprintf(h, "offline=%v\n", cfg.Offline)
 	for i, name := range names {
-		fmt.Fprintf(h, "%s\n%x\n", name, sums[i])
+		fmt.Fprintf(h, "%s\n%x\n", name, same[i])
 	}
 	h.Sum(sum[:0])
 	return s, sum, nil
+}
+
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// normalizeText removes what changes a file's bytes but not what is built
+// from it, a byte order mark and CR before LF, so that the search index,
+// named by a hash of the content, keeps its name when only line endings
+// change (an editor on Windows, git's autocrlf) and its bytes do not.
+func normalizeText(src []byte) []byte {
+	src = bytes.TrimPrefix(src, utf8BOM)
+	return bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 }
 
 // keepSourceBytes is how much Markdown source a build keeps in memory
