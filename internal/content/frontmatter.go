@@ -78,6 +78,9 @@ func splitFrontMatter(src []byte) (yaml []byte, bodyStart, line int, err error) 
 
 var utf8BOM = []byte("\xEF\xBB\xBF")
 
+// maxErrors is how many front-matter problems of one file are listed.
+const maxErrors = 20
+
 var (
 	yamlLine  = regexp.MustCompile(`line (\d+): (.*)`)
 	unknownRE = regexp.MustCompile(`field (\S+) not found in type`)
@@ -107,6 +110,9 @@ func frontMatterError(err error, file string, offset int, raw []byte) error {
 	}
 	if len(errs) == 0 {
 		return Errorf(file, 1, "front matter: %v", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(errs) > maxErrors {
+		errs = append(errs[:maxErrors], Errorf(file, 0, "and %d more problems in the front matter", len(errs)-maxErrors))
 	}
 	return errors.Join(errs...)
 }

@@ -27,9 +27,15 @@ func Parse(name, display string, src []byte) (*Page, error) {
 	if err := checkUTF8(src, display); err != nil {
 		return nil, err
 	}
+	if len(src) > MaxFileBytes {
+		return nil, checkLimits(src, 0, 0, display)
+	}
 	raw, bodyStart, line, err := splitFrontMatter(src)
 	if err != nil {
 		return nil, Errorf(display, line, "%v", err)
+	}
+	if err := checkLimits(src, bodyStart, len(raw), display); err != nil {
+		return nil, err
 	}
 	var fm frontMatter
 	if err := frontMatterError(strictYAML(raw, &fm), display, 1, raw); err != nil {

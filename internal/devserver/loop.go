@@ -2,6 +2,7 @@ package devserver
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -12,15 +13,20 @@ import (
 // temporary file, a git checkout, a formatter) costs at most two builds,
 // and a single save reaches browsers after one. A build that comes out
 // unsettled (failed, or lost pages) is held for settleGrace and dropped if
-// more changes come: it most likely read a file mid-save. Requests wait
-// from the first change until the last build of the burst is published.
+// more changes come: it most likely read a file mid-save. A change that
+// arrives while a build runs cancels it: that build's files are already
+// out of date, and a slow one (a huge page) would hold up the one that
+// matters. Its changes go into the next build. Requests wait from the
+// first change until the last build of the burst is published, but at
+// most requestWait: past that they get the last good site, whole.
 func (s *Server) rebuildLoop(ctx context.Context, changes <-chan []string) {
 	var (
 		pending []string // changes not yet being built
 		seen    = map[string]bool{}
 		running chan *buildResult // nil when no build runs
-		current []string          // changes the running or held build is for
-		held    *buildResult      // an unsettled build waiting out settleGrace
+		cancel  context.CancelFunc
+		current []string     // changes the running or held build is for
+		held    *buildResult // an unsettled build waiting out settleGrace
 		grace   *time.Timer
 		graceC  <-chan time.Time // nil unless a build is held
 	)
@@ -37,7 +43,9 @@ func (s *Server) rebuildLoop(ctx context.Context, changes <-chan []string) {
 		clear(seen)
 		s.beginRebuild()
 		running = make(chan *buildResult, 1)
-		go func(done chan<- *buildResult) { done <- s.rebuild(ctx) }(running)
+		var bctx context.Context
+		bctx, cancel = context.WithCancel(ctx)
+		go func(done chan<- *buildResult) { done <- s.rebuild(bctx) }(running)
 	}
 	drop := func() { // the held or finished build: its changes go into the next
 		held, graceC = nil, nil
@@ -64,10 +72,17 @@ func (s *Server) rebuildLoop(ctx context.Context, changes <-chan []string) {
 			}
 			if running == nil {
 				start()
+			} else {
+				cancel()
 			}
 		case res := <-running:
 			running = nil
+			cancel()
 			switch {
+			case ctx.Err() == nil && errors.Is(res.err, context.Canceled):
+				s.cancelled.Add(1)
+				add(current) // not built: into the next build
+				start()
 			case len(pending) > 0 && s.unsettled(res):
 				drop()
 				start()

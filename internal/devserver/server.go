@@ -26,7 +26,10 @@ const (
 	settleGrace = 100 * time.Millisecond
 	// maxRequestWait bounds how long a request waits for a running rebuild
 	// (and the follow-ups folded into it) before it gets the last good site.
-	maxRequestWait = 10 * time.Second
+	// Rebuilds take milliseconds, so a reload after a save shows the new
+	// page; a slow one (a huge page) does not hold every request up, and
+	// browsers reload when it is published.
+	maxRequestWait = 500 * time.Millisecond
 	// shutdownTimeout bounds how long Ctrl-C waits for requests to finish.
 	shutdownTimeout = 5 * time.Second
 )
@@ -56,20 +59,23 @@ type Server struct {
 	failure string        // error of the latest build, or ""
 	busy    chan struct{} // closed when the running rebuild ends; nil when idle
 
-	settle time.Duration // settleGrace; tests change it
-	builds atomic.Int64  // builds published, for tests
+	settle      time.Duration // settleGrace; tests change it
+	requestWait time.Duration // maxRequestWait; tests change it
+	builds      atomic.Int64  // builds published, for tests
+	cancelled   atomic.Int64  // builds cancelled by a newer change, for tests
 }
 
 // New returns a server for the sources of cfg that logs to logw. It
 // builds nothing yet: see Serve.
 func New(cfg *site.Config, opts Options, logw io.Writer) *Server {
 	s := &Server{
-		cfg:     cfg,
-		opts:    opts,
-		log:     log.New(logw, "", 0),
-		hub:     newHub(),
-		builder: newBuilder(cfg),
-		settle:  settleGrace,
+		cfg:         cfg,
+		opts:        opts,
+		log:         log.New(logw, "", 0),
+		hub:         newHub(),
+		builder:     newBuilder(cfg),
+		settle:      settleGrace,
+		requestWait: maxRequestWait,
 	}
 	s.builder.saveErr = func(err error) { s.log.Printf("warning: %v", err) }
 	return s
@@ -159,7 +165,7 @@ func (s *Server) current(ctx context.Context) (*devBuild, string) {
 	busy := s.busy
 	s.mu.Unlock()
 	if busy != nil {
-		t := time.NewTimer(maxRequestWait)
+		t := time.NewTimer(s.requestWait)
 		select {
 		case <-busy:
 		case <-ctx.Done():

@@ -250,17 +250,22 @@ func TestCoalesce(t *testing.T) {
 	if body := <-got; !strings.Contains(body, "Last save.") {
 		t.Error("a request made during the burst did not get the final site")
 	}
-	testenv.WaitFor(t, "the follow-up build", func() bool { return s.builds.Load() == start+2 })
+	testenv.WaitFor(t, "the follow-up build", func() bool { return s.builds.Load() == start+1 })
 	s.mu.Lock()
 	idle := s.busy == nil
 	s.mu.Unlock()
 	if !idle {
 		t.Error("requests still held after the burst")
 	}
-	if n := s.builds.Load() - start; n != 2 {
-		t.Errorf("%d builds for a burst of 11 changes, want 2", n)
+	// The first build, still waiting, was cancelled by the second change;
+	// one build, with all the changes, was published.
+	if n := s.builds.Load() - start; n != 1 {
+		t.Errorf("%d builds published for a burst of 11 changes, want 1", n)
 	}
-	if !strings.Contains(logs.String(), "content/4xx/file0.md and 9 more changed") {
+	if n := s.cancelled.Load(); n != 1 {
+		t.Errorf("%d builds cancelled, want 1", n)
+	}
+	if !strings.Contains(logs.String(), " and 10 more changed") {
 		t.Errorf("the follow-up does not name the folded changes:\n%s", logs)
 	}
 }

@@ -89,14 +89,14 @@ func (r *Renderer) Body(p *content.Page, src []byte, lk *Linker, words bool) err
 func (r *Renderer) parse(src []byte, start int) ast.Node {
 	reader := text.NewReader(src)
 	reader.Advance(start)
-	return r.md.Parser().Parse(reader, parser.WithContext(parser.NewContext()))
+	return r.md.Parser().Parse(reader, parser.WithContext(parser.NewContext(parser.WithIDs(newHeadingIDs()))))
 }
 
 // Convert renders Markdown src as a page's body is rendered, without a
 // page: for tests of what goldmark writes.
 func (r *Renderer) Convert(src []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	err := r.md.Convert(src, &buf)
+	err := r.md.Convert(src, &buf, parser.WithContext(parser.NewContext(parser.WithIDs(newHeadingIDs()))))
 	return buf.Bytes(), err
 }
 
@@ -105,6 +105,13 @@ func (r *Renderer) Convert(src []byte) ([]byte, error) {
 func walkBody(doc ast.Node, src []byte, from string, lk *Linker) ([]content.InternalLink, []content.Heading) {
 	var links []content.InternalLink
 	var heads []content.Heading
+	var lines lineIndex // made at the first link
+	lineOf := func(n ast.Node) int {
+		if lines == nil {
+			lines = newLineIndex(src)
+		}
+		return lines.line(nodeOffset(n, src))
+	}
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -116,12 +123,12 @@ func walkBody(doc ast.Node, src []byte, from string, lk *Linker) ([]content.Inte
 			heads = append(heads, content.Heading{Level: n.Level, ID: string(idb), Text: nodeText(n, src)})
 		case *ast.Link:
 			if dst := string(n.Destination); isSiteAbsolute(dst) {
-				links = append(links, content.InternalLink{Target: dst, Line: content.LineAt(src, nodeOffset(n, src))})
+				links = append(links, content.InternalLink{Target: dst, Line: lineOf(n)})
 				n.Destination = []byte(lk.Rel(from, dst))
 			}
 		case *ast.Image:
 			if dst := string(n.Destination); isSiteAbsolute(dst) {
-				links = append(links, content.InternalLink{Target: dst, Line: content.LineAt(src, nodeOffset(n, src))})
+				links = append(links, content.InternalLink{Target: dst, Line: lineOf(n)})
 				n.Destination = []byte(lk.Rel(from, dst))
 			}
 		}
