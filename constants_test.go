@@ -71,6 +71,16 @@ func checkConstant(table constantTable, lang string, code int, c content.Constan
 		n, ok := table.Names[strings.TrimPrefix(name, prefixes[lang])]
 		return ok && n == code
 	}
+	if c.Removed != "" {
+		gone := !versionLess(table.Version, c.Removed)
+		switch {
+		case gone && has(c.Ident):
+			return "still known here although the note says it was removed in " + c.Removed
+		case !gone && !has(c.Ident):
+			return "not known here, before " + c.Removed + " where the note says it was removed"
+		}
+		return ""
+	}
 	older := c.Since != "" && versionLess(table.Version, c.Since)
 	switch {
 	case !older && !has(c.Ident):

@@ -78,6 +78,9 @@ func TestRegistryCoverage(t *testing.T) {
 				t.Errorf("418 does not say the registry lists it as (Unused)")
 			}
 		}
+		if code == 510 && !strings.Contains(p.Text, "Not Extended (OBSOLETED)") {
+			t.Errorf("510 does not quote the registry's entry, Not Extended (OBSOLETED)")
+		}
 		if p.Title != wantTitle {
 			t.Errorf("%d title = %q, want %q", code, p.Title, wantTitle)
 		}

@@ -246,10 +246,17 @@ func lineOf(src []byte, n int) []byte {
 // the language's own: "NAME (.NET Core 2.1+)", "NAME (Rack 3.1+, earlier OLD)".
 var constantRE = regexp.MustCompile(`^(.*?)(?: \(((?:[.A-Za-z][.A-Za-z ]*? )?[0-9]+(?:\.[0-9]+)*)\+(?:, earlier (.+))?\))?$`)
 
+// removedRE matches a name that newer versions no longer have:
+// "HttpStatus.USE_PROXY (removed in 7.0)".
+var removedRE = regexp.MustCompile(`^(.*?) \(removed in ((?:[.A-Za-z][.A-Za-z ]*? )?[0-9]+(?:\.[0-9]+)*)\)$`)
+
 func parseConstant(v string) (Constant, error) {
+	if m := removedRE.FindStringSubmatch(strings.TrimSpace(v)); m != nil && !strings.ContainsAny(m[1], "()") {
+		return Constant{Ident: m[1], Removed: m[2]}, nil
+	}
 	m := constantRE.FindStringSubmatch(strings.TrimSpace(v))
 	if m == nil || m[1] == "" || strings.ContainsAny(m[1], "()") {
-		return Constant{}, fmt.Errorf("%q: want an identifier, optionally followed by (VERSION+) or (VERSION+, earlier NAME)", v)
+		return Constant{}, fmt.Errorf("%q: want an identifier, optionally followed by (VERSION+), (VERSION+, earlier NAME) or (removed in VERSION)", v)
 	}
 	return Constant{Ident: m[1], Since: m[2], Earlier: m[3]}, nil
 }

@@ -78,8 +78,8 @@ func TestParse(t *testing.T) {
 		{"about.md", "---\ntitle: A\nsummary: B.\nstatus: standard\n---\n", `content/about.md:4: "status" is only allowed on status code pages`},
 		{"4xx/404.md", "---\ntitle: N\nsummary: S.\nstatus: standard\n\nheaders: {a: b}\n---\n", `content/4xx/404.md:6: front matter: cannot unmarshal`},
 		{"5xx/404.md", "---\n---\n", "content/5xx/404.md: code 404 belongs in 4xx/, not 5xx/"},
-		{"4xx/413.md", "---\ntitle: Content Too Large\nsummary: S.\nstatus: standard\nconstants:\n  python: HTTPStatus.CONTENT_TOO_LARGE (3.13+, earlier HTTPStatus.REQUEST_ENTITY_TOO_LARGE)\n  node: Payload Too Large\n  rails: \":content_too_large (Rack 3.1+, earlier :payload_too_large)\"\n---\n",
-			"code /413/ 413 4 Content Too Large|standard|python=HTTPStatus.CONTENT_TOO_LARGE@3.13<HTTPStatus.REQUEST_ENTITY_TOO_LARGE node=Payload Too Large rails=:content_too_large@Rack 3.1<:payload_too_large"},
+		{"4xx/413.md", "---\ntitle: Content Too Large\nsummary: S.\nstatus: standard\nconstants:\n  python: HTTPStatus.CONTENT_TOO_LARGE (3.13+, earlier HTTPStatus.REQUEST_ENTITY_TOO_LARGE)\n  node: Payload Too Large\n  rails: \":content_too_large (Rack 3.1+, earlier :payload_too_large)\"\n  spring: HttpStatus.PAYLOAD_TOO_LARGE (removed in 8.0)\n---\n",
+			"code /413/ 413 4 Content Too Large|standard|python=HTTPStatus.CONTENT_TOO_LARGE@3.13<HTTPStatus.REQUEST_ENTITY_TOO_LARGE node=Payload Too Large spring=HttpStatus.PAYLOAD_TOO_LARGE!8.0 rails=:content_too_large@Rack 3.1<:payload_too_large"},
 		{"4xx/413.md", "---\ntitle: T\nsummary: S.\nstatus: standard\nconstants:\n  python: HTTPStatus.X (3.13)\n---\n",
 			`content/4xx/413.md:6: constants: python: "HTTPStatus.X (3.13)": want an identifier`},
 	} {
@@ -96,6 +96,9 @@ func TestParse(t *testing.T) {
 				}
 				if k.Earlier != "" {
 					c += "<" + k.Earlier
+				}
+				if k.Removed != "" {
+					c += "!" + k.Removed
 				}
 				consts = append(consts, c)
 			}

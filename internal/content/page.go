@@ -54,6 +54,9 @@ type Constant struct {
 	// HTTPStatus.REQUEST_ENTITY_TOO_LARGE)".
 	Since   string
 	Earlier string
+	// Removed is the version that no longer has Ident, for a name that
+	// versions still in use have: "HttpStatus.USE_PROXY (removed in 7.0)".
+	Removed string
 }
 
 // languages orders and names the languages a constants table may list.

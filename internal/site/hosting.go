@@ -68,8 +68,9 @@ type APICode struct {
 
 // ConstantVersion is the version note of one constant.
 type ConstantVersion struct {
-	Since   string `json:"since"`
+	Since   string `json:"since,omitempty"`
 	Earlier string `json:"earlier,omitempty"`
+	Removed string `json:"removed,omitempty"`
 }
 
 // apiCode describes a code page for the API. The list leaves out the
@@ -91,11 +92,11 @@ func (w *Writer) apiCode(p *content.Page, full bool) APICode {
 			c.Constants = map[string]string{}
 			for _, k := range p.Constants {
 				c.Constants[k.Lang] = k.Ident
-				if k.Since != "" {
+				if k.Since != "" || k.Removed != "" {
 					if c.ConstantVersions == nil {
 						c.ConstantVersions = map[string]ConstantVersion{}
 					}
-					c.ConstantVersions[k.Lang] = ConstantVersion{Since: k.Since, Earlier: k.Earlier}
+					c.ConstantVersions[k.Lang] = ConstantVersion{Since: k.Since, Earlier: k.Earlier, Removed: k.Removed}
 				}
 			}
 		}
