@@ -186,7 +186,7 @@ func TestSearchBrowser(t *testing.T) {
 		checkSearches(t, ctx)
 		// Results link to files.
 		typeQuery(t, ctx, "teapot")
-		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#search-results a").getAttribute("href")`))
+		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#search-results li[data-href]").getAttribute("data-href")`))
 		if err != nil || !strings.HasPrefix(href, "./418/index.html") {
 			t.Errorf("offline result href = %q, %v", href, err)
 		}

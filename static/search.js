@@ -125,10 +125,13 @@
     return h;
   }
 
-  // renderResult builds one result: code, reason phrase, summary.
-  function renderResult(li, r) {
-    var a = document.createElement("a");
-    a.href = href(r);
+  // renderResult builds one result: code, reason phrase, summary; a link
+  // on the search page, a plain block in the box's list, whose options
+  // may not hold links (ARIA: no interactive content in an option).
+  function renderResult(li, r, plain) {
+    var a = document.createElement(plain ? "span" : "a");
+    if (plain) li.setAttribute("data-href", href(r));
+    else a.href = href(r);
     a.className = "result";
     var head = document.createElement("span");
     head.className = "result-head";
@@ -172,16 +175,25 @@
       li.id = "search-result-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
-      renderResult(li, r);
+      renderResult(li, r, true);
       list.appendChild(li);
     });
     if (q.trim() && !results.length) {
       var li = document.createElement("li");
       li.className = "no-results";
+      li.id = "search-result-none";
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-disabled", "true");
       li.textContent = "No matching status code.";
       list.appendChild(li);
     }
     var open = !!q.trim();
+    // Screen readers hear how many results there are as they type; the
+    // options themselves are read as the arrow keys reach them.
+    var live = document.getElementById("search-live");
+    if (live) {
+      live.textContent = !open ? "" : results.length ? results.length + (results.length === 1 ? " result" : " results") : "No matching status code.";
+    }
     list.hidden = !open;
     list.setAttribute("data-query", q);
     box.setAttribute("aria-expanded", open ? "true" : "false");
@@ -190,7 +202,7 @@
   }
 
   function select(i) {
-    var items = list.querySelectorAll("li[role=option]");
+    var items = list.querySelectorAll("li[role=option]:not([aria-disabled])");
     if (!items.length) return;
     if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
     active = (i + items.length) % items.length;
@@ -226,11 +238,22 @@
   });
 
   function openSelected() {
-    var items = list.querySelectorAll("li[role=option] a");
+    var items = list.querySelectorAll("li[data-href]");
     if (list.hidden || !items.length) return false;
-    window.location.href = items[Math.max(active, 0)].href;
+    window.location.href = items[Math.max(active, 0)].getAttribute("data-href");
     return true;
   }
+  // A result opens on click; with Ctrl, Cmd or Shift, or the middle
+  // button, in a new tab, as a link would.
+  function openResult(e, newTab) {
+    var li = e.target.closest && e.target.closest("li[data-href]");
+    if (!li) return;
+    e.preventDefault();
+    if (newTab) window.open(li.getAttribute("data-href"), "_blank");
+    else window.location.href = li.getAttribute("data-href");
+  }
+  list.addEventListener("click", function (e) { openResult(e, e.ctrlKey || e.metaKey || e.shiftKey); });
+  list.addEventListener("auxclick", function (e) { if (e.button === 1) openResult(e, true); });
   document.addEventListener("click", function (e) {
     if (!form.contains(e.target)) close();
   });

@@ -211,7 +211,9 @@ var classStyle = chroma.MustNewStyle("classes", chroma.StyleEntries{})
 // it (else it is only escaped, and not worth caching).
 func highlight(lang, code string) (html []byte, lexed bool) {
 	var buf bytes.Buffer
-	buf.WriteString(`<pre class="chroma"`)
+	// tabindex: a block wider than the page scrolls, and keyboard users
+	// must be able to scroll it too (WCAG 2.1.1).
+	buf.WriteString(`<pre class="chroma" tabindex="0"`)
 	if lang != "" {
 		buf.WriteString(` data-lang="`)
 		buf.Write(util.EscapeHTML([]byte(lang)))

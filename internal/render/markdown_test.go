@@ -31,7 +31,7 @@ func TestBody(t *testing.T) {
 		`<h1 id="what-it-means"><a class="anchor" href="#what-it-means">What it means</a></h1>`,
 		`<a href="../410/#gone">410</a>`,
 		`<a href="https://example.org/">docs</a>`,
-		`<pre class="chroma" data-lang="http"><code><span class="kr">HTTP</span>`,
+		`<pre class="chroma" tabindex="0" data-lang="http"><code><span class="kr">HTTP</span>`,
 		`<h2 id="linked404"><a href="../404/">Linked</a></h2>`, // links do not nest
 	} {
 		if !strings.Contains(body, want) {
