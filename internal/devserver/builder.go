@@ -92,12 +92,13 @@ func (c *pageCache) prune() {
 
 // devBuild is one complete build of the dev server, held in memory.
 type devBuild struct {
-	id     string            // "<session>-<n>", the id browsers compare
-	site   *content.Site     // the content it was built from
-	files  map[string][]byte // output path → bytes, as a build would write them
-	assets []string          // names in files of the static and generated assets
-	laySum [sha256.Size]byte // hash of the layouts it was rendered with
-	empty  []string          // layouts and static files that are empty
+	id     string                   // "<session>-<n>", the id browsers compare
+	site   *content.Site            // the content it was built from
+	files  map[string][]byte        // output path → bytes, as a build would write them
+	assets []string                 // names in files of the static and generated assets
+	laySum [sha256.Size]byte        // hash of the layouts it was rendered with
+	empty  []string                 // layouts and static files that are empty
+	reads  map[string]*render.Reads // by page URL: what each page showed of others
 
 	// index returns search-index.js, made on first use: browsers fetch
 	// it only to search, so an edit's rebuild need not wait for it.
@@ -207,6 +208,7 @@ func (b *builder) buildInto(ctx context.Context, res *buildResult) error {
 	next := &devBuild{id: b.session + "-" + strconv.Itoa(b.n), site: s, laySum: laySum, empty: empty}
 	out := site.NewMemOutput()
 	w := site.NewWriter(out, lay, s, b.r, b.lk, b.cfg.Content, devScript)
+	w.RecordReads()
 	p := b.plan(s, laySum)
 	res.pages = len(s.Pages())
 	if p.all {
@@ -217,6 +219,7 @@ func (b *builder) buildInto(ctx context.Context, res *buildResult) error {
 		idx := out.Files[site.SearchIndexFile]
 		delete(out.Files, site.SearchIndexFile)
 		next.index = func() ([]byte, error) { return idx, nil }
+		next.reads = w.Reads()
 		res.rendered = res.pages
 	} else {
 		maps.Copy(out.Files, b.last.files)
@@ -227,6 +230,8 @@ func (b *builder) buildInto(ctx context.Context, res *buildResult) error {
 			return err
 		}
 		next.index = sync.OnceValues(func() ([]byte, error) { return site.SearchIndex(s, b.lk) })
+		next.reads = maps.Clone(b.last.reads)
+		maps.Copy(next.reads, w.Reads())
 		res.rendered = len(p.pages)
 	}
 	next.files = out.Files
@@ -243,58 +248,36 @@ type renderPlan struct {
 }
 
 // plan works out which pages of s must be rendered again, compared with
-// the last good build. A page shows its own body and the front matter of a
-// few others; the dependencies below are those of the shipped layouts:
-//
-//   - every page shows the home page's title and each class's title, so a
-//     change to those renders everything, as does a layout change or a
-//     page or alias added, removed or moved;
-//   - a code page's front matter shows on its own page, its class page,
-//     home, its neighbours (prev/next), the pages that list it as related,
-//     the search page, its alias redirects, the API and its error page;
-//   - a body shows only on its own page (and in the search index, which
-//     is written every time).
-//
-// A plain page's front matter renders everything: layouts may list such
-// pages anywhere. A layout that shows more of other pages than this is
-// itself a layout change, which renders everything; after that, edits are
-// rendered by these rules.
+// the last good build: each page whose own content file changed, and each
+// page whose layout read, when it was last rendered, the front matter or
+// the body of a page that changed (the Reads its View recorded). So a
+// layout that lists every code on every page (a sidebar) re-renders every
+// page when a title changes, and the shipped layouts re-render a code's
+// class page, home, neighbours and the pages listing it as related. A
+// layout change, or a page or alias added, removed or moved, renders
+// everything; a front matter change also writes the files that list front
+// matter (API, search page, redirects, error pages, 404.html).
 func (b *builder) plan(s *content.Site, laySum [sha256.Size]byte) renderPlan {
 	var p renderPlan
 	last := b.last
-	if last == nil || last.laySum != laySum || !sameShape(last.site, s) {
+	if last == nil || last.reads == nil || last.laySum != laySum || !sameShape(last.site, s) {
 		p.all = true
 		return p
 	}
-	render := map[*content.Page]bool{}
+	meta, body := map[string]bool{}, map[string]bool{}
 	for _, pg := range s.Pages() {
 		old := last.site.ByURL(pg.URL)
-		if sameMeta(old, pg) {
-			if !sameBody(old, pg) {
-				render[pg] = true
-			}
-			continue
+		if !sameMeta(old, pg) {
+			meta[pg.URL] = true
 		}
-		if pg.Kind != content.KindCode {
-			p.all = true
-			return p
-		}
-		p.meta = true
-		render[pg] = true
-		render[s.Home] = true
-		for _, q := range []*content.Page{pg.ClassPage, pg.Prev, pg.Next} {
-			if q != nil {
-				render[q] = true
-			}
-		}
-		for _, q := range s.Codes {
-			if slices.Contains(q.Related, pg) {
-				render[q] = true
-			}
+		if !sameBody(old, pg) {
+			body[pg.URL] = true
 		}
 	}
+	p.meta = len(meta) > 0
 	for _, pg := range s.Pages() { // in a stable order
-		if render[pg] {
+		r := last.reads[pg.URL]
+		if meta[pg.URL] || body[pg.URL] || r == nil || r.Any(meta, body) {
 			p.pages = append(p.pages, pg)
 		}
 	}

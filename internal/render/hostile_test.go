@@ -73,7 +73,7 @@ var hostileShapes = []hostileShape{
 	{"intraword underscores", func(n int) string { return hostilePage(strings.Repeat("a_", n) + "\n") }, 4096},
 	{"backtick runs", func(n int) string {
 		return hostilePage(repeatLines(n, func(i int) string { return strings.Repeat("`", i%64+1) + " " }) + "\n")
-	}, 2048},
+	}, 512},
 	{"links", func(n int) string {
 		return hostilePage(repeatLines(n, func(i int) string {
 			sep := " "
@@ -87,8 +87,13 @@ var hostileShapes = []hostileShape{
 		return hostilePage(repeatLines(n, func(int) string { return "See [x](/) and [y](/#top).\n\n" }))
 	}, 512},
 	{"reference definitions", func(n int) string {
-		return hostilePage(repeatLines(n, func(i int) string { return fmt.Sprintf("[r%d]: /u%d\n", i, i) }) +
-			repeatLines(n, func(i int) string { return fmt.Sprintf("[r%d]\n\n", i) }))
+		defs := repeatLines(n, func(i int) string {
+			if i%400 == 399 {
+				return fmt.Sprintf("[r%d]: /u%d\n\n", i, i) // a paragraph holds at most MaxBrackets
+			}
+			return fmt.Sprintf("[r%d]: /u%d\n", i, i)
+		})
+		return hostilePage(defs + repeatLines(n, func(i int) string { return fmt.Sprintf("[r%d]\n\n", i) }))
 	}, 512},
 	{"repeated headings", func(n int) string { return hostilePage(strings.Repeat("## Same\n\n", n)) }, 512},
 	{"table rows", func(n int) string { return hostilePage("| a | b |\n|---|---|\n" + strings.Repeat("| x | y |\n", n)) }, 1024},

@@ -70,7 +70,7 @@ func ParseLayouts(fsys fs.FS, dir string) (*Layouts, error) {
 func (l *Layouts) Execute(w io.Writer, kind string, v *View) error {
 	t := l.byKind[kind]
 	if err := t.ExecuteTemplate(w, t.Name(), v); err != nil {
-		return &RenderError{Err: tidyTemplateError(err), Page: v.Page.File}
+		return &RenderError{Err: tidyTemplateError(err), Page: v.file()}
 	}
 	return nil
 }

@@ -28,7 +28,19 @@ type Writer struct {
 	dev  string // reload script for the dev server
 
 	links *linkIndex // collects links and anchors for checking, or nil
+
+	// reads, when recording, holds for each page written (by URL) what it
+	// showed of other pages: the dev server re-renders by it.
+	readsMu sync.Mutex
+	reads   map[string]*render.Reads
 }
+
+// RecordReads makes the writer note, for each page it writes, which other
+// pages' front matter and bodies its layout read (see Reads).
+func (w *Writer) RecordReads() { w.reads = map[string]*render.Reads{} }
+
+// Reads returns what RecordReads collected, by page URL.
+func (w *Writer) Reads() map[string]*render.Reads { return w.reads }
 
 // NewWriter returns a writer of site s to out, rendering with lay and r and
 // linking with lk. Pages loaded without their bodies are read again from
@@ -146,7 +158,8 @@ func (w *Writer) WriteSome(ctx context.Context, assets *Assets, pages []*content
 		jobs = append(jobs, func() error { return w.writePage(p) })
 	}
 	if meta {
-		jobs = append(jobs, w.metaJobs()...)
+		// 404.html too: it shows the home and class titles.
+		jobs = append(append(jobs, w.metaJobs()...), w.writeNotFound)
 	}
 	for name, data := range assets.Files {
 		jobs = append(jobs, func() error { return w.writeFile(name, data) })
@@ -186,8 +199,16 @@ func (w *Writer) writePage(p *content.Page) error {
 		}
 		defer func() { p.Body = nil }()
 	}
+	v := w.view(p)
+	if w.reads != nil {
+		r := render.NewReads(p.URL)
+		v.Record(r)
+		w.readsMu.Lock()
+		w.reads[p.URL] = r
+		w.readsMu.Unlock()
+	}
 	return w.createPage(OutPath(p.URL), p.Body, func(out io.Writer) error {
-		return w.lay.Execute(out, p.Kind.String(), w.view(p))
+		return w.lay.Execute(out, p.Kind.String(), v)
 	})
 }
 

@@ -1,0 +1,25 @@
+package testenv
+
+import (
+	"os"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// Seed returns the seed of a randomized test: STATUSDOCS_SEED if set (to
+// replay a failure), else a new one, which the test logs so a failure can
+// be replayed.
+func Seed(t testing.TB) int64 {
+	t.Helper()
+	if s := os.Getenv("STATUSDOCS_SEED"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("STATUSDOCS_SEED=%q: %v", s, err)
+		}
+		return n
+	}
+	n := time.Now().UnixNano()
+	t.Logf("seed %d (replay with STATUSDOCS_SEED=%d)", n, n)
+	return n
+}
