@@ -30,12 +30,37 @@ func (g *gateFS) wait(name string) {
 	}
 }
 
-func (g *gateFS) Open(name string) (fs.File, error)          { g.wait(name); return g.MapFS.Open(name) }
-func (g *gateFS) ReadFile(name string) ([]byte, error)       { g.wait(name); return g.MapFS.ReadFile(name) }
-func (g *gateFS) close()                                     { g.mu.Lock(); g.gate = make(chan struct{}); g.mu.Unlock() }
-func (g *gateFS) set(name, data string)                      { g.mu.Lock(); setFile(g.MapFS, name, data); g.mu.Unlock() }
-func (g *gateFS) Stat(name string) (fs.FileInfo, error)      { g.wait(name); return g.MapFS.Stat(name) }
-func (g *gateFS) ReadDir(name string) ([]fs.DirEntry, error) { return g.MapFS.ReadDir(name) }
+// The map is read under the lock: the test writes it while a build reads.
+func (g *gateFS) Open(name string) (fs.File, error) {
+	g.wait(name)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.MapFS.Open(name)
+}
+
+func (g *gateFS) ReadFile(name string) ([]byte, error) {
+	g.wait(name)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.MapFS.ReadFile(name)
+}
+
+func (g *gateFS) Stat(name string) (fs.FileInfo, error) {
+	g.wait(name)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.MapFS.Stat(name)
+}
+
+func (g *gateFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.MapFS.ReadDir(name)
+}
+
+func (g *gateFS) close() { g.mu.Lock(); g.gate = make(chan struct{}); g.mu.Unlock() }
+
+func (g *gateFS) set(name, data string) { g.mu.Lock(); setFile(g.MapFS, name, data); g.mu.Unlock() }
 
 func (g *gateFS) open() {
 	g.mu.Lock()
@@ -65,7 +90,9 @@ func TestSlowRebuild(t *testing.T) {
 	go func() { s.rebuildLoop(ctx, changes); close(done) }()
 	defer func() { cancel(); <-done }()
 	published := s.builds.Load()
+	gfs.mu.Lock()
 	old404 := string(gfs.MapFS["4xx/404.md"].Data)
+	gfs.mu.Unlock()
 
 	gfs.close()
 	gfs.set("4xx/404.md", old404+"\nSecond save.\n")
