@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/statusdocs/statusdocs/internal/content"
+	"github.com/statusdocs/statusdocs/internal/testenv"
 )
 
 // hostileShape is a family of content files that grows with n: the shapes
@@ -185,7 +186,7 @@ func TestHostileCorpus(t *testing.T) {
 						t.Errorf("%d bytes: refusal does not name the file: %v", len(src), err)
 					}
 					t.Logf("%d KB: %v (%v)", len(src)>>10, time.Since(start).Round(time.Millisecond), firstLine(err))
-				case <-time.After(10 * time.Second):
+				case <-time.After(testenv.Slow(10 * time.Second)):
 					t.Fatalf("%d bytes: neither parsed nor refused within 10 s", len(src))
 				}
 			}
@@ -268,7 +269,7 @@ func FuzzHostile(f *testing.F) {
 		go func() { done <- parseHostile(r, src) }()
 		select {
 		case <-done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(testenv.Slow(10 * time.Second)):
 			t.Fatalf("%d bytes (mode %d, %q %q %q ×%d): neither parsed nor refused within 10 s", len(src), mode%3, prefix, unit, suffix, n)
 		}
 	})

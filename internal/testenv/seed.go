@@ -23,3 +23,12 @@ func Seed(t testing.TB) int64 {
 	t.Logf("seed %d (replay with STATUSDOCS_SEED=%d)", n, n)
 	return n
 }
+
+// Slow returns d, or 20 times d under the race detector: for deadlines that
+// catch a hang, not measure speed.
+func Slow(d time.Duration) time.Duration {
+	if Race {
+		return 20 * d
+	}
+	return d
+}
