@@ -92,6 +92,7 @@ const usageText = `usage: statusdocs <command> [flags]
 Commands:
   build     write the site to a folder (default build/)
   serve     serve the site with live reload while you edit
+  errors    write only the error pages for web servers (HTML, JSON, text)
   version   print the version of this program
 
 Run "statusdocs <command> -h" for the flags of a command.
@@ -122,6 +123,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBuild(ctx, rest, stdout, stderr)
 	case "serve":
 		return runServe(ctx, rest, stderr)
+	case "errors":
+		return runErrors(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionLine())
 		return nil
@@ -311,6 +314,43 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "built %d pages and %d static files in %v into %s\n",
 		res.Pages, res.Static, res.Elapsed.Round(100_000), cfg.Out)
+	return nil
+}
+
+// runErrors is statusdocs errors: the error pack alone, in -out.
+func runErrors(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("errors", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fset)
+	out := fset.String("out", "errors", "write the error pages to `dir` (replaced whole)")
+	baseURL := fset.String("base-url", "", "absolute `url` of the reference site, for the pages' links (default: root-relative links, /404/)")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, "usage: statusdocs errors [flags]\n\nWrite the error pages for web servers: for every 4xx and 5xx code with a page,\n<code>.html, <code>.json and <code>.txt, and 4xx.* and 5xx.* for the others.\n\nFlags:\n")
+		fset.PrintDefaults()
+	}
+	if err := parseFlags(fset, args, stderr); err != nil {
+		return err
+	}
+	cfg, err := src.config(setFlags(fset))
+	if err != nil {
+		return err
+	}
+	if cfg.BaseURL, err = site.NormalizeBaseURL(*baseURL); err != nil {
+		return err
+	}
+	cfg.Out, cfg.ErrorsOnly = *out, true
+	if _, err := site.Build(ctx, cfg); err != nil {
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			return fmt.Errorf("errors %w; %s was left as it was", errInterrupted, cfg.Out)
+		}
+		return err
+	}
+	entries, err := os.ReadDir(cfg.Out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d error pages into %s\n", len(entries)-1, cfg.Out) // less the marker
 	return nil
 }
 

@@ -99,6 +99,10 @@ type Page struct {
 	TextIsWords bool   // Text holds only its distinct words (render.SearchWords)
 	Headings    []Heading
 	Links       []InternalLink // site-absolute links, checked once all pages are known
+	// Advice is the plain text of the first paragraph under the heading
+	// "If you are a visitor…" of How to fix: what the error pages tell a
+	// visitor to do. Kept when the body is dropped.
+	Advice string
 
 	RelatedCodes []int // as front matter lists them
 

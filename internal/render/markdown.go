@@ -7,6 +7,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/statusdocs/statusdocs/internal/content"
 	"github.com/yuin/goldmark"
@@ -71,6 +72,7 @@ func (r *Renderer) Body(p *content.Page, src []byte, lk *Linker, words bool) err
 	}
 	doc := r.parse(src, p.BodyStart)
 	p.Links, p.Headings = walkBody(doc, src, p.URL, lk)
+	p.Advice = visitorAdvice(doc, src)
 	var buf bytes.Buffer
 	buf.Grow(len(src) * 2)
 	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
@@ -83,6 +85,26 @@ func (r *Renderer) Body(p *content.Page, src []byte, lk *Linker, words bool) err
 		p.Text, p.TextIsWords = plainText(doc, src), false
 	}
 	return nil
+}
+
+// visitorAdvice returns the text of the first paragraph after a heading
+// that starts "If you are a visitor" (How to fix's part for visitors), or "".
+func visitorAdvice(doc ast.Node, src []byte) string {
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		h, ok := n.(*ast.Heading)
+		if !ok || !strings.HasPrefix(nodeText(h, src), "If you are a visitor") {
+			continue
+		}
+		for m := h.NextSibling(); m != nil; m = m.NextSibling() {
+			if _, ok := m.(*ast.Heading); ok {
+				return ""
+			}
+			if para, ok := m.(*ast.Paragraph); ok {
+				return strings.Join(strings.Fields(nodeText(para, src)), " ")
+			}
+		}
+	}
+	return ""
 }
 
 // parse parses src from offset start as Markdown.

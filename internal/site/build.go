@@ -84,8 +84,13 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		out = cfg.wrapOutput(out)
 	}
 	w := NewWriter(out, p.lay, s, r, lk, cfg.Content, "")
-	w.links = newLinkIndex()
-	if err := w.WriteAll(ctx, p.assets); err != nil { // links checked too
+	if cfg.ErrorsOnly {
+		err = w.WriteErrors(ctx)
+	} else {
+		w.links = newLinkIndex()
+		err = w.WriteAll(ctx, p.assets) // links checked too
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {

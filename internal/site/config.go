@@ -33,6 +33,7 @@ type Config struct {
 	Offline bool   // links end in index.html, for reading from disk
 
 	HashAssets bool   // name CSS and JS by content hash (builds; not serve)
+	ErrorsOnly bool   // write only the error pack (statusdocs errors)
 	Zip        string // also pack the output into this zip file
 
 	// Highlight says how code blocks are cached. Build names the disk

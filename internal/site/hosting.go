@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -128,54 +127,3 @@ func (w *Writer) writeJSON(name string, v any) error {
 	return w.writeFile(name, append(data, '\n'))
 }
 
-// ErrorPage is what layouts/errorpage.html receives.
-type ErrorPage struct {
-	Page   *content.Page
-	Site   string // the site's name
-	Advice string // what a visitor can do
-	Ref    string // link to the reference page
-}
-
-// visitorAdvice is what a visitor can do about an error, in plain words.
-// Codes not listed get their class's advice.
-var visitorAdvice = map[int]string{
-	4:   "Check the address for typing mistakes, or go back and try another link. If a link on another site brought you here, that link may be out of date.",
-	5:   "This is a problem on the server, not with anything you did. Wait a minute and try again; if it keeps happening, let the site's owners know.",
-	400: "The request could not be understood. Reload the page; if that does not help, clear this site's cookies and try again.",
-	401: "You need to sign in to see this page. Sign in and try again.",
-	402: "This content needs payment or a subscription before it can be shown.",
-	403: "You do not have permission to see this page. If you think you should, sign in with another account or ask the site's owners for access.",
-	404: "There is nothing at this address. Check it for typing mistakes, or start again from the site's home page.",
-	405: "This page cannot be used that way. Go back and try again from a link on the site.",
-	407: "The proxy between you and the site needs you to sign in. Check your network's proxy settings.",
-	408: "The server waited too long for your request. Reload the page to try again.",
-	410: "This page was removed on purpose and will not come back.",
-	413: "What you sent is larger than this site accepts. Try a smaller file or less data.",
-	414: "The address is too long. Go back and try again from a link on the site.",
-	429: "Too many requests came from you in a short time. Wait a minute, then try again.",
-	431: "Your browser sent more header data than the server accepts. Clearing this site's cookies usually fixes it.",
-	451: "This content is not available where you are, for legal reasons.",
-	500: "Something went wrong on the server. Try again in a moment; if it keeps happening, let the site's owners know.",
-	502: "A server behind this site gave a bad answer. Wait a moment and reload the page.",
-	503: "The site is down for maintenance or too busy right now. Wait a few minutes and try again.",
-	504: "A server behind this site took too long to answer. Wait a moment and reload the page.",
-}
-
-// writeErrorPage writes errors/<code>.html for a 4xx or 5xx code: a
-// standalone page a web server can serve for its own errors, with its CSS
-// inline and no other request.
-func (w *Writer) writeErrorPage(p *content.Page) error {
-	advice := visitorAdvice[p.Code]
-	if advice == "" {
-		advice = visitorAdvice[p.Class]
-	}
-	ref := w.lk.Abs(p.URL)
-	if ref == "" {
-		ref = w.lk.Rel("/errors/", p.URL)
-	}
-	data := &ErrorPage{Page: p, Site: w.site.Home.Title, Advice: advice, Ref: ref}
-	name := "errors/" + strconv.Itoa(p.Code) + ".html"
-	return w.create(name, func(out io.Writer) error {
-		return w.lay.ExecuteErrorPage(out, name, data)
-	})
-}

@@ -175,54 +175,6 @@ func TestAPI(t *testing.T) {
 	}
 }
 
-// TestErrorPages checks the standalone error pages: one per 4xx and 5xx
-// code, under 10 KB, no outside requests, linking to the reference page.
-func TestErrorPages(t *testing.T) {
-	t.Parallel()
-	for _, base := range []string{"", "https://example.org/docs/"} {
-		cfg := shippedConfig(t)
-		cfg.BaseURL = base
-		mustBuild(t, cfg)
-		site := loadAll(t, cfg)
-		n := 0
-		for _, p := range site.Codes {
-			name := filepath.Join(cfg.Out, "errors", fmt.Sprintf("%d.html", p.Code))
-			fi, err := os.Stat(name)
-			if p.Class < 4 {
-				if err == nil {
-					t.Errorf("error page for %d written", p.Code)
-				}
-				continue
-			}
-			n++
-			if err != nil {
-				t.Errorf("no error page for %d", p.Code)
-				continue
-			}
-			if fi.Size() > 10<<10 {
-				t.Errorf("%s is %d bytes, want under 10 KB", name, fi.Size())
-			}
-			doc := testenv.ParseHTML(t, name)
-			for _, el := range testenv.FindAll(doc, func(n *html.Node) bool { return testenv.Attr(n, "src") != "" || n.Data == "link" }) {
-				t.Errorf("%s: %s makes another request", name, el.Data)
-			}
-			want := fmt.Sprintf("../%d/", p.Code)
-			if base != "" {
-				want = fmt.Sprintf("%s%d/", base, p.Code)
-			}
-			links := testenv.FindAll(doc, func(n *html.Node) bool { return n.Data == "a" && testenv.Attr(n, "href") == want })
-			if len(links) != 1 {
-				t.Errorf("%s: no link to %s", name, want)
-			}
-			if !strings.Contains(testenv.TextOf(doc), p.Title) {
-				t.Errorf("%s does not name the code", name)
-			}
-		}
-		if n == 0 {
-			t.Error("no 4xx or 5xx codes in the shipped site")
-		}
-	}
-}
 
 // TestZip checks -zip packs the output under a top folder.
 func TestZip(t *testing.T) {

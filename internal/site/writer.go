@@ -27,7 +27,8 @@ type Writer struct {
 	src  Source // content, for pages loaded without their bodies
 	dev  string // reload script for the dev server
 
-	links *linkIndex // collects links and anchors for checking, or nil
+	links      *linkIndex // collects links and anchors for checking, or nil
+	errorsOnly bool       // WriteErrors: the pack at the top of the output
 
 	// reads, when recording, holds for each page written (by URL) what it
 	// showed of other pages: the dev server re-renders by it.
@@ -141,11 +142,8 @@ func (w *Writer) metaJobs() []func() error {
 	}
 	for _, p := range w.site.Codes {
 		jobs = append(jobs, func() error { return w.writeAPICode(p) })
-		if p.Class >= 4 {
-			jobs = append(jobs, func() error { return w.writeErrorPage(p) })
-		}
 	}
-	return append(jobs, w.writeSearchPage, w.writeAPIList)
+	return append(jobs, w.writeSearchPage, w.writeAPIList, w.writeErrorFallbacks)
 }
 
 // WriteSome writes the given pages, the files that list front matter when
@@ -181,20 +179,54 @@ func (w *Writer) view(p *content.Page) *render.View {
 	return render.NewView(w.site, p, w.lk, w.dev)
 }
 
+// WriteErrors writes only the error pack (errors/…) and the marker: what
+// statusdocs errors writes.
+func (w *Writer) WriteErrors(ctx context.Context) error {
+	w.errorsOnly = true
+	var jobs []func() error
+	for _, p := range w.site.Codes {
+		if p.Class >= 4 {
+			jobs = append(jobs, func() error {
+				if p.Body == nil {
+					if err := w.renderBody(p); err != nil {
+						return err
+					}
+					defer func() { p.Body = nil }()
+				}
+				return w.writeErrorPack(p)
+			})
+		}
+	}
+	jobs = append(jobs, w.writeErrorFallbacks, func() error {
+		return w.writeFile(Marker, []byte("This folder is written by statusdocs; a build replaces it whole.\n"))
+	})
+	errs := make([]error, len(jobs))
+	parallel(ctx, len(jobs), ioWorkers, func(i int) { errs[i] = jobs[i]() })
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return firstError(errs)
+}
+
+// renderBody renders the body of a page loaded without it.
+func (w *Writer) renderBody(p *content.Page) error {
+	src := p.Src
+	if src == nil {
+		var err error
+		if src, err = fs.ReadFile(w.src.FS, p.Path); err != nil {
+			return fmt.Errorf("%s: %w", p.File, err)
+		}
+	}
+	p.Src = nil
+	return w.r.Body(p, src, w.lk, true)
+}
+
 // writePage renders one page with its layout and writes it. A page loaded
 // without its body has it rendered here and dropped after, so only the
 // pages being written are in memory.
 func (w *Writer) writePage(p *content.Page) error {
 	if p.Body == nil {
-		src := p.Src
-		if src == nil {
-			var err error
-			if src, err = fs.ReadFile(w.src.FS, p.Path); err != nil {
-				return fmt.Errorf("%s: %w", p.File, err)
-			}
-		}
-		p.Src = nil
-		if err := w.r.Body(p, src, w.lk, true); err != nil {
+		if err := w.renderBody(p); err != nil {
 			return err
 		}
 		defer func() { p.Body = nil }()
@@ -207,9 +239,15 @@ func (w *Writer) writePage(p *content.Page) error {
 		w.reads[p.URL] = r
 		w.readsMu.Unlock()
 	}
-	return w.createPage(OutPath(p.URL), p.Body, func(out io.Writer) error {
+	if err := w.createPage(OutPath(p.URL), p.Body, func(out io.Writer) error {
 		return w.lay.Execute(out, p.Kind.String(), v)
-	})
+	}); err != nil {
+		return err
+	}
+	if p.Kind == content.KindCode && p.Class >= 4 {
+		return w.writeErrorPack(p) // here: its advice comes from the body
+	}
+	return nil
 }
 
 // writeNotFound writes 404.html, the page static hosts serve for unknown
