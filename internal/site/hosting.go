@@ -126,4 +126,3 @@ func (w *Writer) writeJSON(name string, v any) error {
 	}
 	return w.writeFile(name, append(data, '\n'))
 }
-

@@ -175,7 +175,6 @@ func TestAPI(t *testing.T) {
 	}
 }
 
-
 // TestZip checks -zip packs the output under a top folder.
 func TestZip(t *testing.T) {
 	t.Parallel()
