@@ -3,12 +3,18 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,10 +27,7 @@ import (
 func TestInterrupt(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "statusdocs")
-	if out, err := exec.Command(goTool(t), "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := programBinary(t)
 	src := filepath.Join(dir, "content")
 	testenv.WriteFS(t, src, testenv.SyntheticContent(3000))
 	parent := filepath.Join(dir, "public")
@@ -86,5 +89,92 @@ func TestInterrupt(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Errorf("beside the output: %q, want only site", names)
+	}
+}
+
+var binary struct {
+	once sync.Once
+	dir  string
+	err  error
+	out  []byte
+}
+
+// programBinary builds the program once per test run, for tests that
+// signal a real process.
+func programBinary(t *testing.T) string {
+	t.Helper()
+	goCmd := goTool(t)
+	binary.once.Do(func() {
+		binary.dir, binary.err = os.MkdirTemp("", "statusdocs-bin-")
+		if binary.err == nil {
+			dir := binary.dir
+			testenv.AtExit(func() { os.RemoveAll(dir) })
+			binary.out, binary.err = exec.Command(goCmd, "build", "-o", filepath.Join(binary.dir, "statusdocs"), ".").CombinedOutput()
+		}
+	})
+	if binary.err != nil {
+		t.Fatalf("go build: %v\n%s", binary.err, binary.out)
+	}
+	return filepath.Join(binary.dir, "statusdocs")
+}
+
+// TestServeErrorsCommand runs statusdocs serve-errors as a container
+// would, from the embedded pack and from a folder written by statusdocs
+// errors: it answers the ingress protocol, and SIGTERM stops it cleanly
+// (exit 0, after "shut down").
+func TestServeErrorsCommand(t *testing.T) {
+	t.Parallel()
+	bin := programBinary(t)
+	pack := filepath.Join(t.TempDir(), "pack")
+	if out, err := exec.Command(bin, "errors", "-out", pack, "-base-url", "https://example.org/").CombinedOutput(); err != nil {
+		t.Fatalf("statusdocs errors: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{{"serve-errors", "-addr", "127.0.0.1:0"}, {"serve-errors", "-addr", "127.0.0.1:0", "-dir", pack}} {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = t.TempDir() // away from the repository: the embedded site
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := bufio.NewScanner(stderr)
+		addr := ""
+		for addr == "" && lines.Scan() {
+			if m := regexp.MustCompile(`serving error pages on http://(\S+)/`).FindStringSubmatch(lines.Text()); m != nil {
+				addr = m[1]
+			}
+		}
+		if addr == "" {
+			cmd.Process.Kill()
+			t.Fatalf("%v: no address printed", args)
+		}
+		req, _ := http.NewRequest("GET", "http://"+addr+"/", nil)
+		req.Header.Set("X-Code", "503")
+		req.Header.Set("X-Format", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 503 || !bytes.Contains(body, []byte(`"reference": "https://example.org/503/"`)) && len(args) > 3 ||
+			!bytes.Contains(body, []byte(`"reason": "Service Unavailable"`)) {
+			t.Errorf("%v: %d %s", args, resp.StatusCode, body)
+		}
+		cmd.Process.Signal(syscall.SIGTERM)
+		go io.Copy(io.Discard, stderr)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("%v: after SIGTERM: %v, want exit 0", args, err)
+			}
+		case <-time.After(testenv.Deadline):
+			cmd.Process.Kill()
+			t.Fatalf("%v: still running after SIGTERM", args)
+		}
 	}
 }

@@ -31,9 +31,12 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/statusdocs/statusdocs/internal/devserver"
+	"github.com/statusdocs/statusdocs/internal/errorserver"
 	"github.com/statusdocs/statusdocs/internal/render"
 	"github.com/statusdocs/statusdocs/internal/site"
 )
@@ -47,11 +50,19 @@ var embedded embed.FS
 func main() {
 	log.SetPrefix("statusdocs: ")
 	log.SetFlags(0)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	// Ctrl-C or SIGTERM (what container runtimes and service managers
+	// send) cancels ctx: a build stops and cleans up, a server finishes the
+	// requests in flight. A second signal stops the program at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var caught atomic.Value
 	go func() {
-		<-ctx.Done()
-		stop() // a second Ctrl-C stops the program at once
+		sig := <-sigs
+		caught.Store(sig)
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		cancel()
 	}()
 	if path := os.Getenv("STATUSDOCS_CPUPROFILE"); path != "" {
 		// Profiles the whole process, start-up included, which benchmarks
@@ -71,7 +82,13 @@ func main() {
 	}
 	if errors.Is(err, errInterrupted) {
 		log.Print(err)
-		os.Exit(130) // the shell's code for a command stopped by SIGINT
+		// The shell's code for a command stopped by a signal: 128 + its
+		// number (130 for SIGINT, 143 for SIGTERM).
+		code := 130
+		if sig, ok := caught.Load().(syscall.Signal); ok {
+			code = 128 + int(sig)
+		}
+		os.Exit(code)
 	}
 	if err != nil {
 		log.SetPrefix("")
@@ -93,6 +110,8 @@ Commands:
   build     write the site to a folder (default build/)
   serve     serve the site with live reload while you edit
   errors    write only the error pages for web servers (HTML, JSON, text)
+  serve-errors
+            serve the error pages, as Kubernetes ingress-nginx's default backend
   version   print the version of this program
 
 Run "statusdocs <command> -h" for the flags of a command.
@@ -125,6 +144,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, rest, stderr)
 	case "errors":
 		return runErrors(ctx, rest, stdout, stderr)
+	case "serve-errors":
+		return runServeErrors(ctx, rest, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionLine())
 		return nil
@@ -352,6 +373,88 @@ func runErrors(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "wrote %d error pages into %s\n", len(entries)-1, cfg.Out) // less the marker
 	return nil
+}
+
+// runServeErrors is statusdocs serve-errors: the error pack, from a folder
+// or built from the embedded site, behind the ingress-nginx protocol.
+func runServeErrors(ctx context.Context, args []string, stderr io.Writer) error {
+	fset := flag.NewFlagSet("serve-errors", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fset)
+	addr := fset.String("addr", ":8080", "listen on `host:port` (all interfaces by default: it runs in a container)")
+	dir := fset.String("dir", "", "serve the pack in `folder` (written by statusdocs errors, or a build whose errors/ it uses) instead of building it")
+	baseURL := fset.String("base-url", "", "absolute `url` of the reference site, for the pages' links, when the pack is built here")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, `usage: statusdocs serve-errors [flags]
+
+Serve the error pages as the default backend of Kubernetes ingress-nginx's
+custom errors: each request names the status in X-Code and the client's Accept
+in X-Format; the answer has that status, in HTML, JSON or text, in the client's
+language, with the request id (X-Request-ID) filled in, never cached. /healthz
+answers 200. SIGTERM or Ctrl-C stops it after the requests in flight.
+
+Flags:
+`)
+		fset.PrintDefaults()
+	}
+	if err := parseFlags(fset, args, stderr); err != nil {
+		return err
+	}
+	var files map[string][]byte
+	if *dir != "" {
+		var err error
+		if files, err = readPack(*dir); err != nil {
+			return err
+		}
+	} else {
+		cfg, err := src.config(setFlags(fset))
+		if err != nil {
+			return err
+		}
+		if cfg.BaseURL, err = site.NormalizeBaseURL(*baseURL); err != nil {
+			return err
+		}
+		cfg.Highlight.NoCache = true // no code blocks on error pages
+		if files, err = site.ErrorPack(ctx, cfg); err != nil {
+			return err
+		}
+	}
+	srv, err := errorserver.New(files)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *dir, err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("-addr %s: %w", *addr, err)
+	}
+	fmt.Fprintf(stderr, "serving error pages on http://%s/ (%d files)\n", ln.Addr(), len(files))
+	return srv.Serve(ctx, ln)
+}
+
+// readPack reads an error pack from dir, or from dir/errors when dir is a
+// built site.
+func readPack(dir string) (map[string][]byte, error) {
+	if _, err := os.Stat(filepath.Join(dir, "errors", "4xx.html")); err == nil {
+		dir = filepath.Join(dir, "errors")
+	}
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		switch filepath.Ext(rel) {
+		case ".html", ".json", ".txt":
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			files[filepath.ToSlash(rel)] = data
+		}
+		return nil
+	})
+	return files, err
 }
 
 // runServe is statusdocs serve: it parses the flags, checks the address,

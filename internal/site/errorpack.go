@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/statusdocs/statusdocs/internal/content"
+	"github.com/statusdocs/statusdocs/internal/render"
 )
 
 // The error pack: for every 4xx and 5xx code with a page, errors/<code>.html,
@@ -118,4 +120,26 @@ func (w *Writer) writeErrorFiles(name string, data ErrorPage, code *int) error {
 	var txt bytes.Buffer
 	fmt.Fprintf(&txt, "%s %s\n%s\n%s\n", data.Code, data.Title, data.Summary, data.Ref)
 	return w.writeFile(w.errorDir()+name+".txt", txt.Bytes())
+}
+
+// ErrorPack renders the error pack of cfg's site in memory, by file name
+// (404.html, 4xx.json, …): what statusdocs serve-errors serves when it is
+// given no folder.
+func ErrorPack(ctx context.Context, cfg *Config) (map[string][]byte, error) {
+	lay, err := render.ParseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
+	if err != nil {
+		return nil, err
+	}
+	r := NewRenderer(cfg)
+	lk := render.NewLinker(false, cfg.BaseURL)
+	s, _, err := loadPages(ctx, cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := NewMemOutput()
+	if err := NewWriter(out, lay, s, r, lk, cfg.Content, "").WriteErrors(ctx); err != nil {
+		return nil, err
+	}
+	delete(out.Files, Marker)
+	return out.Files, nil
 }

@@ -20,10 +20,20 @@ var browser struct {
 	dir    string
 }
 
+// atExit are run by Main after the tests, for what several tests share.
+var atExit []func()
+
+// AtExit registers fn to run once all of the package's tests are done.
+// Call it only from inside a sync.Once or before the tests start.
+func AtExit(fn func()) { atExit = append(atExit, fn) }
+
 // Main runs a package's tests and stops the shared browser after them.
 // Call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	for _, fn := range atExit {
+		fn()
+	}
 	if browser.cancel != nil {
 		browser.cancel()
 		// Chromium's helpers may still be writing for a moment.
