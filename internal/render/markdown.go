@@ -7,6 +7,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"strings"
 
 	"github.com/statusdocs/statusdocs/internal/content"
@@ -100,7 +101,8 @@ func visitorAdvice(doc ast.Node, src []byte) string {
 				return ""
 			}
 			if para, ok := m.(*ast.Paragraph); ok {
-				return strings.Join(strings.Fields(nodeText(para, src)), " ")
+				// The typographer writes quotes and dashes as entities.
+				return html.UnescapeString(strings.Join(strings.Fields(nodeText(para, src)), " "))
 			}
 		}
 	}

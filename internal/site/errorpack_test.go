@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -84,6 +85,9 @@ func TestErrorPack(t *testing.T) {
 				if !strings.Contains(string(raw), `<span class="v">`+slot+`</span>`) {
 					t.Errorf("%s: no empty slot %s", name, slot)
 				}
+			}
+			if m := regexp.MustCompile(`&amp;[a-z]+;`).FindString(string(raw)); m != "" {
+				t.Errorf("%s shows an entity as text: %s", name, m)
 			}
 			if !strings.Contains(string(raw), `<meta name="robots" content="noindex">`) {
 				t.Errorf("%s is not noindex", name)
