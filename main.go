@@ -113,6 +113,8 @@ const usageText = `usage: statusdocs <command> [flags]
 Commands:
   build     write the site to a folder (default build/)
   check     run every check of a build, writing nothing (for editors and CI)
+  new       write a page skeleton for a status code
+  show      print what a code means, in the terminal (show 404, show teapot)
   serve     serve the site with live reload while you edit
   errors    write only the error pages for web servers (HTML, JSON, text)
   serve-errors
@@ -149,6 +151,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, rest, stderr)
 	case "check":
 		return runCheck(ctx, rest, stdout, stderr)
+	case "new":
+		return runNew(rest, stdout, stderr)
+	case "show":
+		return runShow(ctx, rest, stdout, stderr)
 	case "errors":
 		return runErrors(ctx, rest, stdout, stderr)
 	case "serve-errors":
@@ -275,15 +281,24 @@ func (s *sourceFlags) config(set map[string]bool) (*site.Config, error) {
 	return cfg, nil
 }
 
-// parseFlags parses a subcommand's flags, which take no arguments after
-// them. It returns flag.ErrHelp for -h and errUsage, usage printed, for a
-// wrong command line.
-func parseFlags(fset *flag.FlagSet, args []string, stderr io.Writer) error {
+// parseFlagsArgs parses a subcommand's flags and leaves its arguments in
+// fset.Args() (new, show).
+func parseFlagsArgs(fset *flag.FlagSet, args []string) error {
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return errUsage
+	}
+	return nil
+}
+
+// parseFlags parses a subcommand's flags, which take no arguments after
+// them. It returns flag.ErrHelp for -h and errUsage, usage printed, for a
+// wrong command line.
+func parseFlags(fset *flag.FlagSet, args []string, stderr io.Writer) error {
+	if err := parseFlagsArgs(fset, args); err != nil {
+		return err
 	}
 	if fset.NArg() > 0 {
 		fmt.Fprintf(stderr, "statusdocs %s: unexpected argument %q\n", fset.Name(), fset.Arg(0))
