@@ -36,6 +36,28 @@
     });
   }
 
+  // tokens splits text into search terms. Latin text splits at spaces and
+  // punctuation, as MiniSearch does. Han text (Chinese, Japanese kanji)
+  // has no spaces between words, so each run of Han characters is indexed
+  // as its overlapping pairs of characters and its single characters, and
+  // a query's run is looked up as its pairs: 未找到 finds 未找 and 找到
+  // together, wherever a text holds that phrase, with no dictionary; a
+  // single character finds the texts that hold it.
+  var SPLIT = /[\n\r\p{Z}\p{P}]+/u, HAN_RUN = /(\p{Script=Han}+)/u, HAN = /\p{Script=Han}/u;
+  function tokens(text, query) {
+    var out = [];
+    text.split(SPLIT).forEach(function (w) {
+      w.split(HAN_RUN).forEach(function (part) {
+        if (!part) return;
+        if (!HAN.test(part)) { out.push(part); return; }
+        var cs = Array.from(part);
+        for (var i = 0; i + 1 < cs.length; i++) out.push(cs[i] + cs[i + 1]);
+        if (cs.length === 1 || !query) cs.forEach(function (c) { out.push(c); });
+      });
+    });
+    return out;
+  }
+
   // load fetches MiniSearch and the index once, and builds the engine.
   function load() {
     if (loading) return loading;
@@ -50,7 +72,9 @@
       var ms = new window.MiniSearch({
         fields: ["code", "title", "former", "aliases", "summary", "headings", "body"],
         storeFields: [],
+        tokenize: function (text) { return tokens(text, false); },
         searchOptions: {
+          tokenize: function (text) { return tokens(text, true); },
           boost: { code: 6, title: 5, former: 4, aliases: 3, summary: 2, headings: 1.5, body: 1 },
           // Prefix matching for the word being typed (the last one), fuzzy
           // matching for words long enough to hold a typo: both multiply
@@ -104,7 +128,8 @@
     var words = (terms || []).filter(function (t) { return t && t.length > 1; })
       .map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
     if (!words.length) { el.appendChild(document.createTextNode(text)); return; }
-    var re = new RegExp("(^|[^\\p{L}\\p{N}])(" + words.join("|") + ")", "giu");
+    // Latin terms match at the start of a word; Han terms anywhere.
+    var re = new RegExp("(^|[^\\p{L}\\p{N}]|(?=\\p{Script=Han}))(" + words.join("|") + ")", "giu");
     var last = 0, m;
     while ((m = re.exec(text)) !== null) {
       var start = m.index + m[1].length;

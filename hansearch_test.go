@@ -1,0 +1,67 @@
+package main
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+	"testing/fstest"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/statusdocs/statusdocs/internal/site"
+	"github.com/statusdocs/statusdocs/internal/testenv"
+)
+
+// hanPages give the fixture pages in Chinese: text without spaces between
+// words, which search must still find (issue 15's search, before the
+// Chinese edition exists).
+var hanPages = map[string]string{
+	"4xx/404.md":    "---\ntitle: 未找到\nsummary: 服务器找不到与请求地址对应的资源。\nstatus: standard\nspec:\n  - name: RFC 9110, section 15.5.5\n    url: https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5\naliases: [not-found]\n---\n## What it means\n\n## 含义\n\n服务器上没有这个地址的资源，或者不愿透露它是否存在。\n",
+	"4xx/413.md":    "---\ntitle: 内容过大\nsummary: 请求内容超过了服务器愿意处理的大小。\nstatus: standard\nspec:\n  - name: RFC 9110, section 15.5.14\n    url: https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14\n---\n## 含义\n\n请求体太大。\n",
+	"5xx/_index.md": "---\ntitle: 服务器错误\nsummary: 服务器出了问题。\n---\n服务器端的错误。\n",
+	"5xx/503.md":    "---\ntitle: 服务不可用\nsummary: 服务器暂时无法处理请求，通常是过载或维护。\nstatus: standard\nspec:\n  - name: RFC 9110, section 15.6.4\n    url: https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4\n---\n## 含义\n\n稍后重试。\n",
+}
+
+// TestHanSearch searches Chinese pages, hosted and from file://: a phrase
+// finds its page though the text has no spaces between words, codes and
+// English words still work, and mixed queries combine both.
+func TestHanSearch(t *testing.T) {
+	ctx := testenv.NewTab(t)
+	build := func(offline bool) *site.Config {
+		cfg := fixtureConfig(t)
+		cfg.HashAssets, cfg.Offline = true, offline
+		for name, data := range hanPages {
+			cfg.Content.FS.(fstest.MapFS)[name] = &fstest.MapFile{Data: []byte(data)}
+		}
+		mustBuild(t, cfg)
+		return cfg
+	}
+	hosted, offline := build(false), build(true)
+	tests := []struct {
+		query string
+		first string
+	}{
+		{"未找到", "404"},
+		{"找不到", "404"},
+		{"服务不可用", "503"},
+		{"内容过大", "413"},
+		{"413 请求", "413"},
+		{"404", "404"},
+		{"过载", "503"},
+		{"teapot", "418"}, // an English page of the fixture
+	}
+	for _, where := range []string{serveDir(t, hosted.Out) + "/", "file://" + filepath.Join(offline.Out, "index.html")} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(where)); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range tests {
+			got := typeQuery(t, ctx, tt.query)
+			if len(got) == 0 || got[0] != tt.first {
+				t.Errorf("%s: %q gave %v, want %s first", where, tt.query, got, tt.first)
+			}
+		}
+		if got := typeQuery(t, ctx, "服务"); !slices.Contains(got, "503") {
+			t.Errorf("%s: 服务 gave %v, want 503 among them", where, got)
+		}
+	}
+}
