@@ -18,6 +18,7 @@ import (
 	"html"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -74,6 +75,9 @@ var formats = []struct{ ext, mime, ctype string }{
 	{"txt", "text/plain", "text/plain; charset=utf-8"},
 }
 
+// codePath is a request for a code by path: /503, /503.json.
+var codePath = regexp.MustCompile(`^/([1-5][0-9][0-9])(?:\.(html|json|txt))?$`)
+
 // maxSlot bounds what of a request header reaches a page.
 const maxSlot = 128
 
@@ -89,7 +93,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	code, err := strconv.Atoi(strings.TrimSpace(r.Header.Get("X-Code")))
+	header := strings.TrimSpace(r.Header.Get("X-Code"))
+	pathExt := ""
+	if header == "" {
+		// Proxies that name the code in the path instead (Traefik's
+		// errors middleware: query "/{status}"), with an optional format.
+		if m := codePath.FindStringSubmatch(r.URL.Path); m != nil {
+			header, pathExt = m[1], m[2]
+		}
+	}
+	code, err := strconv.Atoi(header)
 	if err != nil || code < 100 || code > 599 {
 		code = http.StatusNotFound // what ingress-nginx's own default backend does
 	}
@@ -98,6 +111,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		accept = r.Header.Get("Accept")
 	}
 	f := formats[negotiate(accept)]
+	for _, g := range formats {
+		if pathExt != "" && g.ext == pathExt {
+			f = g
+		}
+	}
 	lang := s.language(r.Header.Get("Accept-Language"))
 	files := s.files[lang]
 	name := strconv.Itoa(code)

@@ -94,6 +94,13 @@ func TestProtocol(t *testing.T) {
 			t.Errorf("%s: invalid JSON %s", c.name, w.Body)
 		}
 	}
+	// The code in the path, as Traefik's errors middleware asks for it.
+	for path, want := range map[string]string{"/503": "text/html; charset=utf-8", "/503.json": "application/json", "/456.txt": "text/plain; charset=utf-8"} {
+		w := request(s, "GET", path)
+		if w.Code != map[bool]int{true: 456, false: 503}[strings.HasPrefix(path, "/456")] || w.Header().Get("Content-Type") != want {
+			t.Errorf("GET %s: %d %s", path, w.Code, w.Header().Get("Content-Type"))
+		}
+	}
 	if w := request(s, "GET", "/healthz"); w.Code != 200 || w.Body.String() != "ok\n" {
 		t.Errorf("/healthz: %d %q", w.Code, w.Body)
 	}
