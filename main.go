@@ -27,7 +27,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -37,7 +36,6 @@ import (
 	"time"
 
 	"github.com/statusdocs/statusdocs/internal/devserver"
-	"github.com/statusdocs/statusdocs/internal/errorserver"
 	"github.com/statusdocs/statusdocs/internal/render"
 	"github.com/statusdocs/statusdocs/internal/site"
 )
@@ -281,6 +279,30 @@ func (s *sourceFlags) config(set map[string]bool) (*site.Config, error) {
 	return cfg, nil
 }
 
+// configAt resolves the source flags and a -base-url into a config.
+func (s *sourceFlags) configAt(fset *flag.FlagSet, baseURL string) (*site.Config, error) {
+	cfg, err := s.config(setFlags(fset))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.BaseURL, err = site.NormalizeBaseURL(baseURL); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// interrupted turns a build's cancellation by a signal into errInterrupted,
+// naming what was left as it was.
+func interrupted(ctx context.Context, err error, what, out string) error {
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		if out != "" {
+			return fmt.Errorf("%s %w; %s was left as it was", what, errInterrupted, out)
+		}
+		return fmt.Errorf("%s %w", what, errInterrupted)
+	}
+	return err
+}
+
 // parseFlagsArgs parses a subcommand's flags and leaves its arguments in
 // fset.Args() (new, show).
 func parseFlagsArgs(fset *flag.FlagSet, args []string) error {
@@ -331,11 +353,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fset, args, stderr); err != nil {
 		return err
 	}
-	cfg, err := src.config(setFlags(fset))
+	cfg, err := src.configAt(fset, *baseURL)
 	if err != nil {
-		return err
-	}
-	if cfg.BaseURL, err = site.NormalizeBaseURL(*baseURL); err != nil {
 		return err
 	}
 	cfg.Out, cfg.Offline, cfg.Zip, cfg.HashAssets = *out, *offline, *zipPath, true
@@ -347,10 +366,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res, err := site.Build(ctx, cfg)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			return fmt.Errorf("build %w; %s was left as it was", errInterrupted, cfg.Out)
-		}
-		return err
+		return interrupted(ctx, err, "build", cfg.Out)
 	}
 	if res.CacheErr != nil {
 		fmt.Fprintf(stderr, "statusdocs: warning: %v (the build is fine; -cache dir moves the cache, -no-cache goes without)\n", res.CacheErr)
@@ -358,205 +374,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "built %d pages and %d static files in %v into %s\n",
 		res.Pages, res.Static, res.Elapsed.Round(100_000), cfg.Out)
 	return nil
-}
-
-// errProblems means check found problems and printed them.
-var errProblems = errors.New("problems found")
-
-// problemLine splits "path:line: message" (or "path:line:col: message",
-// or "path: message").
-var problemLine = regexp.MustCompile(`^([^:\s][^:]*?)(?::(\d+))?(?::(\d+))?: (.*)$`)
-
-// runCheck is statusdocs check: a build's checks, nothing written. With
-// -format github each problem is a GitHub Actions annotation on its line.
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := flag.NewFlagSet("check", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	var src sourceFlags
-	src.register(fset)
-	format := fset.String("format", "text", "print problems as `text` (path:line: message) or github (workflow annotations)")
-	baseURL := fset.String("base-url", "", "check as a build with this -base-url would")
-	offline := fset.Bool("offline", false, "check as an -offline build would")
-	fset.Usage = func() {
-		fmt.Fprint(stderr, "usage: statusdocs check [flags]\n\nRun every check a build runs (front matter, limits, layouts, links and anchors)\nand write nothing. Exits 1 when there are problems, each printed as\npath:line: message.\n\nFlags:\n")
-		fset.PrintDefaults()
-	}
-	if err := parseFlags(fset, args, stderr); err != nil {
-		return err
-	}
-	if *format != "text" && *format != "github" {
-		fmt.Fprintf(stderr, "statusdocs check: -format %q: want text or github\n", *format)
-		return errUsage
-	}
-	cfg, err := src.config(setFlags(fset))
-	if err != nil {
-		return err
-	}
-	if cfg.BaseURL, err = site.NormalizeBaseURL(*baseURL); err != nil {
-		return err
-	}
-	cfg.Offline, cfg.HashAssets = *offline, true
-	n, err := site.Check(ctx, cfg)
-	if err == nil {
-		fmt.Fprintf(stdout, "checked %d pages: no problems\n", n)
-		return nil
-	}
-	if ctx.Err() != nil {
-		return fmt.Errorf("check %w", errInterrupted)
-	}
-	for line := range strings.Lines(err.Error()) {
-		line = strings.TrimRight(line, "\n")
-		if line == "" {
-			continue
-		}
-		if *format == "github" {
-			m := problemLine.FindStringSubmatch(line)
-			if m == nil {
-				fmt.Fprintf(stdout, "::error::%s\n", ghEscape(line))
-				continue
-			}
-			loc := "file=" + ghEscapeProp(m[1])
-			if m[2] != "" && m[2] != "0" {
-				loc += ",line=" + m[2]
-			}
-			if m[3] != "" {
-				loc += ",col=" + m[3]
-			}
-			fmt.Fprintf(stdout, "::error %s::%s\n", loc, ghEscape(m[4]))
-			continue
-		}
-		fmt.Fprintln(stdout, line)
-	}
-	return errProblems
-}
-
-// ghEscape and ghEscapeProp escape a workflow command's message and
-// properties, as the GitHub Actions toolkit does.
-func ghEscape(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func ghEscapeProp(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
-
-// runErrors is statusdocs errors: the error pack alone, in -out.
-func runErrors(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := flag.NewFlagSet("errors", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	var src sourceFlags
-	src.register(fset)
-	out := fset.String("out", "errors", "write the error pages to `dir` (replaced whole)")
-	baseURL := fset.String("base-url", "", "absolute `url` of the reference site, for the pages' links (default: root-relative links, /404/)")
-	fset.Usage = func() {
-		fmt.Fprint(stderr, "usage: statusdocs errors [flags]\n\nWrite the error pages for web servers: for every 4xx and 5xx code with a page,\n<code>.html, <code>.json and <code>.txt, and 4xx.* and 5xx.* for the others.\n\nFlags:\n")
-		fset.PrintDefaults()
-	}
-	if err := parseFlags(fset, args, stderr); err != nil {
-		return err
-	}
-	cfg, err := src.config(setFlags(fset))
-	if err != nil {
-		return err
-	}
-	if cfg.BaseURL, err = site.NormalizeBaseURL(*baseURL); err != nil {
-		return err
-	}
-	cfg.Out, cfg.ErrorsOnly = *out, true
-	if _, err := site.Build(ctx, cfg); err != nil {
-		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			return fmt.Errorf("errors %w; %s was left as it was", errInterrupted, cfg.Out)
-		}
-		return err
-	}
-	entries, err := os.ReadDir(cfg.Out)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %d error pages into %s\n", len(entries)-1, cfg.Out) // less the marker
-	return nil
-}
-
-// runServeErrors is statusdocs serve-errors: the error pack, from a folder
-// or built from the embedded site, behind the ingress-nginx protocol.
-func runServeErrors(ctx context.Context, args []string, stderr io.Writer) error {
-	fset := flag.NewFlagSet("serve-errors", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	var src sourceFlags
-	src.register(fset)
-	addr := fset.String("addr", ":8080", "listen on `host:port` (all interfaces by default: it runs in a container)")
-	dir := fset.String("dir", "", "serve the pack in `folder` (written by statusdocs errors, or a build whose errors/ it uses) instead of building it")
-	baseURL := fset.String("base-url", "", "absolute `url` of the reference site, for the pages' links, when the pack is built here")
-	fset.Usage = func() {
-		fmt.Fprint(stderr, `usage: statusdocs serve-errors [flags]
-
-Serve the error pages as the default backend of Kubernetes ingress-nginx's
-custom errors: each request names the status in X-Code and the client's Accept
-in X-Format; the answer has that status, in HTML, JSON or text, in the client's
-language, with the request id (X-Request-ID) filled in, never cached. /healthz
-answers 200. SIGTERM or Ctrl-C stops it after the requests in flight.
-
-Flags:
-`)
-		fset.PrintDefaults()
-	}
-	if err := parseFlags(fset, args, stderr); err != nil {
-		return err
-	}
-	var files map[string][]byte
-	if *dir != "" {
-		var err error
-		if files, err = readPack(*dir); err != nil {
-			return err
-		}
-	} else {
-		cfg, err := src.config(setFlags(fset))
-		if err != nil {
-			return err
-		}
-		if cfg.BaseURL, err = site.NormalizeBaseURL(*baseURL); err != nil {
-			return err
-		}
-		cfg.Highlight.NoCache = true // no code blocks on error pages
-		if files, err = site.ErrorPack(ctx, cfg); err != nil {
-			return err
-		}
-	}
-	srv, err := errorserver.New(files)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *dir, err)
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("-addr %s: %w", *addr, err)
-	}
-	fmt.Fprintf(stderr, "serving error pages on http://%s/ (%d files)\n", ln.Addr(), len(files))
-	return srv.Serve(ctx, ln)
-}
-
-// readPack reads an error pack from dir, or from dir/errors when dir is a
-// built site.
-func readPack(dir string) (map[string][]byte, error) {
-	if _, err := os.Stat(filepath.Join(dir, "errors", "4xx.html")); err == nil {
-		dir = filepath.Join(dir, "errors")
-	}
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		switch filepath.Ext(rel) {
-		case ".html", ".json", ".txt":
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			files[filepath.ToSlash(rel)] = data
-		}
-		return nil
-	})
-	return files, err
 }
 
 // runServe is statusdocs serve: it parses the flags, checks the address,
