@@ -41,7 +41,8 @@ func runErrors(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %d error pages into %s\n", len(entries)-1, cfg.Out) // less the marker
+	files := len(entries) - 1 // less the marker
+	fmt.Fprintf(stdout, "wrote %d error pages (%d files: HTML, JSON, text) into %s\n", files/3, files, cfg.Out)
 	return nil
 }
 

@@ -101,7 +101,7 @@ func frontMatterError(err error, file string, offset int, raw []byte) error {
 		msg := m[2]
 		if u := unknownRE.FindStringSubmatch(msg); u != nil {
 			msg = fmt.Sprintf("unknown front matter key %q", u[1])
-		} else if strings.Contains(msg, "cannot start any token") && bytes.Contains(lineOf(raw, n), []byte("\t")) {
+		} else if isTabError(msg, raw, n) {
 			msg = "front matter: a tab character: YAML indents with spaces only"
 		} else {
 			msg = "front matter: " + msg
@@ -202,6 +202,23 @@ func checkFrontMatter(p *Page, fm *frontMatter, raw []byte) error {
 	p.Spec, p.Former, p.Headers, p.Aliases = fm.Spec, fm.Former, fm.Headers, fm.Aliases
 	p.RelatedCodes = fm.Related
 	return errors.Join(errs...)
+}
+
+// isTabError reports whether a YAML error is about a tab in indentation:
+// yaml.v3 says "found character that cannot start any token" or "found a
+// tab character that violates indentation", on the line or the one before.
+func isTabError(msg string, raw []byte, n int) bool {
+	if !strings.Contains(msg, "cannot start any token") && !strings.Contains(msg, "tab character") {
+		return false
+	}
+	for _, l := range []int{n, n + 1} {
+		line := lineOf(raw, l)
+		lead := line[:len(line)-len(bytes.TrimLeft(line, " \t"))]
+		if bytes.ContainsRune(lead, '\t') {
+			return true
+		}
+	}
+	return false
 }
 
 // keyLines maps the front matter's keys to their lines (1 is the first

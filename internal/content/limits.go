@@ -45,19 +45,23 @@ func checkLimits(src []byte, body, fmLen int, file string) error {
 	}
 	line := LineAt(src, body)
 	var fence []byte // the open fence's marker ("```", "~~~~"), or nil
+	fenceQuotes := 0 // the ">" its line opened with: a line with fewer ends the quote, and the fence
 	brackets, paraLine := 0, 0
 	for rest := src[body:]; len(rest) > 0; line++ {
 		text, after, _ := bytes.Cut(rest, []byte("\n"))
 		rest = after
-		indent, depth, inner := lineShape(text)
+		sh := lineShape(text)
+		if fence != nil && sh.quotes < fenceQuotes {
+			fence = nil // the quote holding the fence ended
+		}
 		if fence != nil {
-			if isFence(inner) && bytes.HasPrefix(inner, fence) && len(bytes.TrimSpace(bytes.TrimLeft(inner, string(fence[:1])))) == 0 {
+			if sh.fenceable() && bytes.HasPrefix(sh.inner, fence) && len(bytes.TrimSpace(bytes.TrimLeft(sh.inner, string(fence[:1])))) == 0 {
 				fence = nil
 			}
 			continue
 		}
-		if f := fenceMarker(inner); f != nil {
-			fence = f
+		if f := fenceMarker(sh.inner); f != nil && sh.fenceable() {
+			fence, fenceQuotes = f, sh.quotes
 			brackets = 0
 			continue
 		}
@@ -65,11 +69,11 @@ func checkLimits(src []byte, body, fmLen int, file string) error {
 			brackets = 0
 			continue
 		}
-		if depth > MaxNesting {
-			return limitf(file, line, "%d quote or list markers open this line; the limit is %d", depth, MaxNesting)
+		if sh.depth > MaxNesting {
+			return limitf(file, line, "%d quote or list markers open this line; the limit is %d", sh.depth, MaxNesting)
 		}
-		if indent > MaxIndent {
-			return limitf(file, line, "indented %d columns; the limit is %d outside code fences (put deep text in a ``` block)", indent, MaxIndent)
+		if sh.indent > MaxIndent {
+			return limitf(file, line, "indented %d columns; the limit is %d outside code fences (put deep text in a ``` block)", sh.indent, MaxIndent)
 		}
 		if brackets == 0 {
 			paraLine = line
@@ -82,44 +86,75 @@ func checkLimits(src []byte, body, fmLen int, file string) error {
 	return nil
 }
 
-// lineShape returns a line's leading indentation in columns (a tab to the
-// next multiple of 4), how many quote (">") and list markers ("-", "*",
-// "+", "1." or "1)") open it, and the text after them.
-func lineShape(text []byte) (indent, depth int, inner []byte) {
-	col, i := 0, 0
-	for ; i < len(text) && (text[i] == ' ' || text[i] == '\t'); i++ {
-		if text[i] == '\t' {
-			col += 4 - col%4
-		} else {
-			col++
-		}
+// shape is how a line opens: its quote (">") and list markers ("-", "*",
+// "+", "1." or "1)"), the white space around them, and the text after.
+type shape struct {
+	lead   int // columns of white space before the first marker (a tab to the next multiple of 4)
+	indent int // columns of white space in the whole opening, between markers too
+	pad    int // columns of white space just before the text
+	depth  int // markers
+	quotes int // of them ">"
+	inner  []byte
+}
+
+// fenceable reports whether a fence on this line is one: indented less
+// than an indented code block, from the margin or from its last marker
+// (which is followed by at least one space).
+func (sh shape) fenceable() bool {
+	if sh.depth == 0 {
+		return sh.lead <= 3
 	}
-	indent = col
+	return sh.pad <= 4
+}
+
+func lineShape(text []byte) shape {
+	var sh shape
+	col, i := 0, 0
+	space := func() int {
+		n := 0
+		for ; i < len(text) && (text[i] == ' ' || text[i] == '\t'); i++ {
+			if text[i] == '\t' {
+				n += 4 - (col+n)%4
+			} else {
+				n++
+			}
+		}
+		col += n
+		return n
+	}
+	sh.lead = space()
+	sh.indent, sh.pad = sh.lead, sh.lead
 	for i < len(text) {
 		switch c := text[i]; {
 		case c == '>':
 			i++
+			col++
+			sh.quotes++
 		case (c == '-' || c == '*' || c == '+') && i+1 < len(text) && (text[i+1] == ' ' || text[i+1] == '\t'):
-			i += 2
+			i++
+			col++
 		case c >= '0' && c <= '9':
 			j := i
 			for j < len(text) && j-i < 9 && text[j] >= '0' && text[j] <= '9' {
 				j++
 			}
 			if j+1 < len(text) && (text[j] == '.' || text[j] == ')') && (text[j+1] == ' ' || text[j+1] == '\t') {
-				i = j + 2
+				col += j + 1 - i
+				i = j + 1
 				break
 			}
-			return indent, depth, text[i:]
+			sh.inner = text[i:]
+			return sh
 		default:
-			return indent, depth, text[i:]
+			sh.inner = text[i:]
+			return sh
 		}
-		depth++
-		for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
-			i++
-		}
+		sh.depth++
+		sh.pad = space()
+		sh.indent += sh.pad
 	}
-	return indent, depth, text[i:]
+	sh.inner = text[i:]
+	return sh
 }
 
 // fenceMarker returns the marker of a line opening a fenced code block

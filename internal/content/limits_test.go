@@ -31,6 +31,11 @@ func TestLimits(t *testing.T) {
 		{"1000 brackets", strings.Repeat("[", 1000) + "\n", ""},
 		{"1001 brackets over lines", "x\n\n" + strings.Repeat("[\n", 1001), ":8: the paragraph starting here has more than 1000"},
 		{"brackets reset by a blank line", strings.Repeat("[", 900) + "\n\n" + strings.Repeat("[", 900) + "\n", ""},
+		{"an indented fence is code, not a fence", "text\n\n    ```\n\n" + strings.Repeat(">", 40) + " x\n", ":10: 40 quote"},
+		{"a fence in a quote ends with the quote", "> ```\n\n" + strings.Repeat(">", 40) + " x\n", ":8: 40 quote"},
+		{"a fence in a quote holds quoted code", "> ```\n> " + strings.Repeat("[", 2000) + "\n> ```\n", ""},
+		{"a fence in a list item", "- ```\n  " + strings.Repeat("[", 2000) + "\n  ```\n", ""},
+		{"indentation after a quote counts", "> " + strings.Repeat(" ", 120) + "- x\n", ":6: indented 1"},
 		{"file too large", strings.Repeat("a\n", MaxFileBytes/2), "bytes; the limit is 1048576 (1 MiB)"},
 	} {
 		src := []byte(limitsHead + c.body)
@@ -74,7 +79,8 @@ func TestShippedWithinLimits(t *testing.T) {
 		var fence []byte
 		para := 0
 		for line := range strings.Lines(string(src)) {
-			in, dp, inner := lineShape([]byte(strings.TrimRight(line, "\n")))
+			sh := lineShape([]byte(strings.TrimRight(line, "\n")))
+			in, dp, inner := sh.indent, sh.depth, sh.inner
 			if fence != nil {
 				if strings.HasPrefix(string(inner), string(fence)) {
 					fence = nil

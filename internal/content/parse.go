@@ -12,6 +12,7 @@ import (
 var (
 	codeFile = regexp.MustCompile(`^[0-9]+\.md$`)
 	classDir = regexp.MustCompile(`^[0-9]xx$`)
+	copyName = regexp.MustCompile(`(?i)^[0-9]{3}(?: copy.*| \([0-9]+\)|[-_ .~]?(?:old|bak|backup|orig|copy|new)[0-9]*)\.md$`)
 )
 
 // Parse reads what the rest of the site needs to know of a content file:
@@ -79,9 +80,10 @@ func Classify(name, display string) (p *Page, err error) {
 		if classDir.MatchString(dir) && (dir[0] < '1' || dir[0] > '5') {
 			return nil, Errorf(display, 0, "class folder %q is not one of 1xx to 5xx", dir)
 		}
-		// "404 copy.md", "404-old.md": meant as a code page (an editor's
-		// copy), and its code fields would each fail for a plain page.
-		if classDir.MatchString(dir) && base != "" && base[0] >= '0' && base[0] <= '9' {
+		// "404 copy.md", "404 (1).md", "404-old.md": an editor's copy of a
+		// code page, whose code fields would each fail for a plain page.
+		// Other names, "502-vs-504.md" say, are plain pages.
+		if classDir.MatchString(dir) && copyName.MatchString(base) {
 			return nil, Errorf(display, 0, "file name %q is not a status code: a code page is named after its code alone, e.g. %s.md", base, leadingDigits(base))
 		}
 		p.Kind, p.URL = KindPlain, "/"+path.Join(dir, strings.TrimSuffix(base, ".md"))+"/"

@@ -6,6 +6,10 @@ import (
 	"time"
 )
 
+// maxCancels is how many rebuilds in a row a new change may cancel; after
+// that the running one finishes and the change waits for the next.
+const maxCancels = 3
+
 // rebuildLoop rebuilds the site for the changes the watcher sends, until
 // ctx is done. It starts a rebuild at the first change, without waiting
 // for a quiet moment, and folds every change that arrives while that runs
@@ -25,6 +29,8 @@ func (s *Server) rebuildLoop(ctx context.Context, changes <-chan []string) {
 		seen    = map[string]bool{}
 		running chan *buildResult // nil when no build runs
 		cancel  context.CancelFunc
+		cancels int          // builds cancelled in a row
+		doomed  bool         // the running build was cancelled
 		current []string     // changes the running or held build is for
 		held    *buildResult // an unsettled build waiting out settleGrace
 		grace   *time.Timer
@@ -42,7 +48,7 @@ func (s *Server) rebuildLoop(ctx context.Context, changes <-chan []string) {
 		current, pending = pending, nil
 		clear(seen)
 		s.beginRebuild()
-		running = make(chan *buildResult, 1)
+		running, doomed = make(chan *buildResult, 1), false
 		var bctx context.Context
 		bctx, cancel = context.WithCancel(ctx)
 		go func(done chan<- *buildResult) { done <- s.rebuild(bctx) }(running)
@@ -72,12 +78,19 @@ func (s *Server) rebuildLoop(ctx context.Context, changes <-chan []string) {
 			}
 			if running == nil {
 				start()
-			} else {
+			} else if !doomed && cancels < maxCancels {
+				// At most a few in a row: a file rewritten more often than
+				// a build takes must not keep every build from finishing.
 				cancel()
+				doomed = true
+				cancels++
 			}
 		case res := <-running:
 			running = nil
 			cancel()
+			if !errors.Is(res.err, context.Canceled) {
+				cancels = 0
+			}
 			switch {
 			case ctx.Err() == nil && errors.Is(res.err, context.Canceled):
 				s.cancelled.Add(1)

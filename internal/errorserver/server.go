@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,10 +51,16 @@ func New(files map[string][]byte) (*Server, error) {
 		}
 		s.files[lang][base] = data
 	}
+	slices.Sort(s.langs[1:]) // "en" first, the rest in a fixed order
 	for _, lang := range s.langs {
 		for _, f := range []string{"4xx.html", "4xx.json", "4xx.txt", "5xx.html", "5xx.json", "5xx.txt"} {
 			if s.files[lang][f] == nil {
 				return nil, fmt.Errorf("error pack: no %s%s (is it a pack written by statusdocs errors, or a build's errors/ folder?)", langDir(lang), f)
+			}
+		}
+		for _, f := range []string{"4xx.txt", "5xx.txt"} {
+			if !bytes.HasPrefix(s.files[lang][f], []byte(f[:3]+" ")) {
+				return nil, fmt.Errorf("error pack: %s%s does not start with %q", langDir(lang), f, f[:3]+" ")
 			}
 		}
 	}
@@ -76,7 +83,7 @@ var formats = []struct{ ext, mime, ctype string }{
 }
 
 // codePath is a request for a code by path: /503, /503.json.
-var codePath = regexp.MustCompile(`^/([1-5][0-9][0-9])(?:\.(html|json|txt))?$`)
+var codePath = regexp.MustCompile(`^/([45][0-9][0-9])(?:\.(html|json|txt))?$`)
 
 // maxSlot bounds what of a request header reaches a page.
 const maxSlot = 128
@@ -103,8 +110,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	code, err := strconv.Atoi(header)
-	if err != nil || code < 100 || code > 599 {
-		code = http.StatusNotFound // what ingress-nginx's own default backend does
+	if err != nil || code < 400 || code > 599 {
+		// What ingress-nginx's own default backend does. Other codes are
+		// not errors: a 1xx would be sent as interim and then 200, a 101 as
+		// an upgrade.
+		code = http.StatusNotFound
 	}
 	accept := r.Header.Get("X-Format")
 	if accept == "" {
@@ -131,9 +141,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := slot(r.Header.Get("X-Request-ID"))
 	switch f.ext {
 	case "html":
-		body = bytes.Replace(body, []byte(site.SlotRequestID), []byte(html.EscapeString(reqID)), 1)
-		body = bytes.Replace(body, []byte(site.SlotHost), []byte(html.EscapeString(slot(r.Host))), 1)
-		body = bytes.Replace(body, []byte(site.SlotTime), []byte(s.now().UTC().Format(time.RFC3339)), 1)
+		body = bytes.ReplaceAll(body, []byte(site.SlotRequestID), []byte(html.EscapeString(reqID)))
+		body = bytes.ReplaceAll(body, []byte(site.SlotHost), []byte(html.EscapeString(slot(r.Host))))
+		body = bytes.ReplaceAll(body, []byte(site.SlotTime), []byte(s.now().UTC().Format(time.RFC3339)))
 	case "json":
 		var j site.ErrorJSON
 		if err := json.Unmarshal(body, &j); err == nil {
@@ -232,11 +242,18 @@ func (s *Server) language(header string) string {
 		if q <= bestQ || tag == "" {
 			continue
 		}
-		for _, l := range s.langs {
-			if l == tag || strings.SplitN(l, "-", 2)[0] == strings.SplitN(tag, "-", 2)[0] {
-				best, bestQ = l, q
+		match := ""
+		for _, l := range s.langs { // the exact tag first, then one of its language
+			if l == tag {
+				match = l
 				break
 			}
+			if match == "" && strings.SplitN(l, "-", 2)[0] == strings.SplitN(tag, "-", 2)[0] {
+				match = l
+			}
+		}
+		if match != "" {
+			best, bestQ = match, q
 		}
 	}
 	return best

@@ -79,6 +79,9 @@ func TestProtocol(t *testing.T) {
 		{"unknown 4xx text", []string{"X-Code", "456", "X-Format", "text/plain"}, 456, "text/plain; charset=utf-8", "456 Client errors\n"},
 		{"no X-Code", nil, 404, "text/html; charset=utf-8", "404 Not Found"},
 		{"bad X-Code", []string{"X-Code", "abc"}, 404, "text/html; charset=utf-8", "404 Not Found"},
+		{"a 1xx is no error", []string{"X-Code", "100"}, 404, "text/html; charset=utf-8", "404 Not Found"},
+		{"a 101 is no error", []string{"X-Code", "101"}, 404, "text/html; charset=utf-8", "404 Not Found"},
+		{"a 302 is no error", []string{"X-Code", "302"}, 404, "text/html; charset=utf-8", "404 Not Found"},
 		{"request id filled", []string{"X-Code", "500", "X-Request-ID", "abc123"}, 500, "text/html; charset=utf-8", `<span class="v">abc123</span>`},
 		{"time filled", []string{"X-Code", "500"}, 500, "text/html; charset=utf-8", `<span class="v">2026-12-01T10:00:00Z</span>`},
 		{"request id in json", []string{"X-Code", "500", "X-Format", "application/json", "X-Request-ID", "abc123"}, 500, "application/json", `"request_id": "abc123"`},
@@ -166,6 +169,31 @@ func TestLanguages(t *testing.T) {
 		if got := w.Header().Get("Content-Language"); got != want {
 			t.Errorf("Accept-Language %q: %s, want %s", header, got, want)
 		}
+	}
+	// zh-tw's exact match wins over zh-cn, whatever the map's order.
+	m2 := map[string][]byte{}
+	for k, v := range m {
+		m2[k] = v
+		if !strings.HasPrefix(k, "zh-cn/") {
+			m2["zh-tw/"+k] = v
+		}
+	}
+	for range 20 {
+		s2, err := New(m2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := request(s2, "GET", "/", "X-Code", "404", "Accept-Language", "zh-TW").Header().Get("Content-Language"); got != "zh-tw" {
+			t.Fatalf("zh-TW: %s", got)
+		}
+	}
+	bad := map[string][]byte{}
+	for k, v := range files {
+		bad[k] = v
+	}
+	bad["4xx.txt"] = []byte{}
+	if _, err := New(bad); err == nil {
+		t.Error("a pack with an empty 4xx.txt was taken")
 	}
 	if _, err := New(map[string][]byte{"404.html": nil}); err == nil || !strings.Contains(err.Error(), "4xx.html") {
 		t.Errorf("a pack without fallbacks: %v", err)

@@ -49,6 +49,12 @@ var hostileShapes = []hostileShape{
 	{"ordered list nesting by indentation", func(n int) string {
 		return hostilePage(repeatLines(n, func(i int) string { return strings.Repeat("   ", i%33) + "1. x\n" }))
 	}, 512},
+	{"nesting after a quoted fence (which the quote's end closes)", func(n int) string {
+		return hostilePage("> ```\n\n" + repeatLines(n, func(i int) string { return strings.Repeat(">", i%content.MaxNesting+1) + " x\n" }))
+	}, 1024},
+	{"list nesting after a quote marker", func(n int) string {
+		return hostilePage(repeatLines(n, func(i int) string { return "> " + strings.Repeat("  ", i%48) + "- x\n" }))
+	}, 512},
 	{"list markers on one line (16)", func(n int) string {
 		return hostilePage(repeatLines(n, func(int) string { return strings.Repeat("- ", content.MaxNesting) + "x\n" }))
 	}, 512},

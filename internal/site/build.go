@@ -28,6 +28,13 @@ const Marker = ".statusdocs"
 // as it was.
 func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	start := time.Now()
+	if clean := filepath.Clean(cfg.Out); clean != cfg.Out && cfg.Out != "" {
+		// "build/" (a shell's completion) names the folder itself: its
+		// parent, where the lock and temporary folder go, is ".".
+		c := *cfg
+		c.Out = clean
+		cfg = &c
+	}
 	if err := checkOut(cfg); err != nil {
 		return nil, err
 	}

@@ -112,6 +112,9 @@ func TestBadInput(t *testing.T) {
 		{"copy of a code page", "4xx/404 copy.md", good, "", `^content/4xx/404 copy\.md: file name "404 copy\.md" is not a status code: a code page is named after its code alone, e\.g\. 404\.md$`},
 		{"code keys on a plain page, each on its line", "about.md", "---\ntitle: A\nsummary: B.\nstatus: standard\nrelated: [404]\n---\n", "", `^content/about\.md:4: "status" is only allowed on status code pages\ncontent/about\.md:5: "related" is only allowed`},
 		{"tab in YAML", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\nrelated:\n\t- 404\n---\n", "", `^content/4xx/410\.md:6: front matter: a tab character: YAML indents with spaces only$`},
+		{"copy with a number", "4xx/404 (1).md", good, "", `^content/4xx/404 \(1\)\.md: file name "404 \(1\)\.md" is not a status code`},
+		{"old copy", "4xx/404-old.md", good, "", `^content/4xx/404-old\.md: file name "404-old\.md" is not a status code`},
+		{"tab in a nested YAML entry", "4xx/410.md", "---\ntitle: Gone\nsummary: It left.\nstatus: standard\nspec:\n  - name: x\n\turl: https://example.com/\n---\n", "", `front matter: a tab character: YAML indents with spaces only`},
 		{"upper-case extension", "4xx/410.MD", good, "", `^content/4xx/410\.MD: the extension must be \.md in lower case`},
 		{"template parse error", "", "", "code.html", `layouts/code\.html:\d+: `},
 		{"template exec error", "", "", "page.html", `layouts/page\.html:\d+:\d+: executing .*rendering content/about\.md`},
@@ -242,6 +245,9 @@ func TestEditorInput(t *testing.T) {
 	src := "\xEF\xBB\xBF---\r\ntitle: Gone\r\nsummary: It left.\r\nstatus: standard\r\n---\r\nSee [the logo](/my%20logo.svg).\r\n"
 	cfg.Content.FS.(fstest.MapFS)["4xx/410.md"] = &fstest.MapFile{Data: []byte(src)}
 	cfg.Static.FS.(fstest.MapFS)["my logo.svg"] = &fstest.MapFile{Data: []byte("<svg xmlns='http://www.w3.org/2000/svg'/>")}
+	// A plain page in a class folder whose name starts with a code.
+	cfg.Content.FS.(fstest.MapFS)["5xx/502-vs-504.md"] = &fstest.MapFile{Data: []byte("---\ntitle: 502 or 504\nsummary: Which one.\n---\nCompare.\n")}
+	cfg.Content.FS.(fstest.MapFS)["5xx/_index.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Server errors\nsummary: Theirs.\n---\nServer.\n")}
 	mustBuild(t, cfg)
 	b, err := os.ReadFile(filepath.Join(cfg.Out, "410", "index.html"))
 	if err != nil {

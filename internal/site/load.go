@@ -85,10 +85,10 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 			pages[i].Src = src // saves reading it again to render
 		}
 	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, sum, err
-	}
 	if err := ctx.Err(); err != nil {
+		return nil, sum, err // an interruption, whatever else went wrong
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, sum, err
 	}
 	s, err := content.Link(pages, files)

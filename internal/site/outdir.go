@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -117,29 +118,36 @@ func (d *outDir) tidy() error {
 	for _, e := range entries {
 		name := e.Name()
 		path := filepath.Join(parent, name)
-		switch {
-		case strings.HasPrefix(name, tmpBase) && e.IsDir():
-			if err := os.RemoveAll(path); err != nil {
-				return fmt.Errorf("removing %s, left by a build that did not finish: %w", path, err)
-			}
-		case strings.HasPrefix(name, oldBase) && e.IsDir():
-			if _, err := os.Stat(filepath.Join(path, Marker)); err != nil {
-				continue // not ours: leave it
-			}
-			if missing {
+		suffix, isTmp := strings.CutPrefix(name, tmpBase)
+		if !isTmp {
+			suffix, _ = strings.CutPrefix(name, oldBase)
+		}
+		// Only names a build makes: the prefix and 12 hex digits (or, for
+		// temporary folders of earlier versions, os.MkdirTemp's digits).
+		if !e.IsDir() || suffix == name || !hexSuffix.MatchString(suffix) {
+			continue
+		}
+		if !isTmp && missing {
+			if _, err := os.Stat(filepath.Join(path, Marker)); err == nil {
+				// A build died between moving the output aside and putting
+				// the new one in place: the old output is whole; put it back.
 				if err := os.Rename(path, d.out); err != nil {
 					return fmt.Errorf("putting back %s, the output a build moved aside before it died: %w", path, err)
 				}
 				missing = false
 				continue
 			}
-			if err := os.RemoveAll(path); err != nil {
-				return fmt.Errorf("removing %s, left by a build that did not finish: %w", path, err)
-			}
 		}
+		// Left by a build that died (a temporary folder, or an old output
+		// half removed): no build runs while we hold the lock. Best effort:
+		// what cannot be removed now is tried again by the next build.
+		os.RemoveAll(path)
 	}
 	return nil
 }
+
+// hexSuffix matches what follows the prefix in a build's folder names.
+var hexSuffix = regexp.MustCompile(`^[0-9a-f]{6,24}$|^[0-9]{6,20}$`)
 
 // swapIn replaces the output with the finished build. The old output is
 // moved aside first and removed only after the new one is in place.
@@ -155,7 +163,10 @@ func (d *outDir) swapIn() error {
 		os.Rename(old, d.out) // put the previous build back
 		return err
 	}
-	return os.RemoveAll(old)
+	// The new output is in place: the build succeeded. An old output that
+	// cannot be removed now is removed by the next build (tidy).
+	os.RemoveAll(old)
+	return nil
 }
 
 // release removes the temporary folder if it was not swapped in, and lets

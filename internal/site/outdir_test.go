@@ -204,6 +204,10 @@ func TestAbandoned(t *testing.T) {
 	if err := os.Rename(cfg.Out, old); err != nil { // died mid-swap
 		t.Fatal(err)
 	}
+	half := oldPrefix(cfg.Out) + "00112233aabb" // an old output half removed: no marker
+	if err := os.MkdirAll(filepath.Join(half, "404"), 0o777); err != nil {
+		t.Fatal(err)
+	}
 	notOurs := filepath.Join(filepath.Dir(cfg.Out), ".out.old-notours")
 	if err := os.Mkdir(notOurs, 0o777); err != nil {
 		t.Fatal(err)
@@ -224,4 +228,22 @@ func TestAbandoned(t *testing.T) {
 		t.Errorf("a folder without the marker was touched: %v", err)
 	}
 	wantOnlyOut(t, cfg.Out)
+}
+
+// TestOutTrailingSlash builds into "out/", as a shell's completion writes
+// it: the lock and temporary folder go beside the folder, not inside.
+func TestOutTrailingSlash(t *testing.T) {
+	t.Parallel()
+	cfg := fixtureConfig(t)
+	out := cfg.Out
+	cfg.Out = out + string(filepath.Separator)
+	mustBuild(t, cfg)
+	mustBuild(t, cfg)
+	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	wantOnlyOut(t, out)
+	if _, err := os.Stat(filepath.Join(out, ".out.lock")); err == nil {
+		t.Error("the lock is inside the output")
+	}
 }

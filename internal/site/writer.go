@@ -99,11 +99,12 @@ func (w *Writer) WriteAll(ctx context.Context, assets *Assets) error {
 		})
 	errs := make([]error, len(jobs))
 	parallel(ctx, len(jobs), ioWorkers, func(i int) { errs[i] = jobs[i]() })
-	if err := firstError(append(errs, <-folders)); err != nil {
-		return err
-	}
+	errs = append(errs, <-folders)
 	if err := ctx.Err(); err != nil {
 		return err // the files not written would all be "broken links"
+	}
+	if err := firstError(errs); err != nil {
+		return err
 	}
 	if err := w.site.CheckLinks(pages); err != nil {
 		return err
@@ -351,6 +352,12 @@ func firstError(errs []error) error {
 		n++
 	}
 	if len(kept) > 0 {
+		if first != nil { // a disk error too: say it, once, after the content's
+			kept = append(kept, fmt.Errorf("%w (and %d more files)", first, n-1))
+			if n == 1 {
+				kept[len(kept)-1] = first
+			}
+		}
 		return groupErrors(kept)
 	}
 	if n > 1 {
