@@ -72,16 +72,7 @@ func TestInterrupt(t *testing.T) {
 	if stdout.Len() > 0 {
 		t.Errorf("stdout = %q, want nothing", stdout.String())
 	}
-	after := testenv.ReadTree(t, out)
-	if len(after) != len(before) {
-		t.Errorf("output has %d files after the interrupt, %d before", len(after), len(before))
-	}
-	for name, data := range before {
-		if after[name] != data {
-			t.Errorf("interrupted build changed %s", name)
-			break
-		}
-	}
+	testenv.WantTree(t, out, before, "after the interrupt")
 	entries, _ := os.ReadDir(parent)
 	if len(entries) != 1 {
 		var names []string

@@ -144,15 +144,7 @@ func TestBadInput(t *testing.T) {
 			if !regexp.MustCompile(tt.want).MatchString(err.Error()) {
 				t.Errorf("Build error = %q, want match for %s", err, tt.want)
 			}
-			after := testenv.ReadTree(t, cfg.Out)
-			if len(after) != len(before) {
-				t.Fatalf("failed build changed the output: %d files before, %d after", len(before), len(after))
-			}
-			for name, data := range before {
-				if after[name] != data {
-					t.Errorf("failed build changed %s", name)
-				}
-			}
+			testenv.WantTree(t, cfg.Out, before, "after a failed build")
 			entries, _ := os.ReadDir(filepath.Dir(cfg.Out))
 			if len(entries) != 1 {
 				t.Errorf("failed build left files beside the output: %v", entries)

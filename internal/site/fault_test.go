@@ -56,15 +56,7 @@ func TestWriteFailure(t *testing.T) {
 				!strings.Contains(msg, ": writing: "+errno.Error()) || !strings.Contains(msg, "more files)") {
 				t.Errorf("error = %q, want one line: %s/<file>: writing: %v (and N more files)", msg, cfg.Out, errno)
 			}
-			after := testenv.ReadTree(t, cfg.Out)
-			if len(after) != len(before) {
-				t.Errorf("output has %d files after the failure, %d before", len(after), len(before))
-			}
-			for name, data := range before {
-				if after[name] != data {
-					t.Errorf("failed build changed %s", name)
-				}
-			}
+			testenv.WantTree(t, cfg.Out, before, "after the failure")
 			wantOnlyOut(t, cfg.Out)
 		})
 	}
@@ -88,14 +80,6 @@ func TestCancelledBuild(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || err.Error() != context.Canceled.Error() {
 		t.Fatalf("Build = %q, want only %q", err, context.Canceled)
 	}
-	after := testenv.ReadTree(t, cfg.Out)
-	for name, data := range before {
-		if after[name] != data {
-			t.Errorf("cancelled build changed %s", name)
-		}
-	}
-	if len(after) != len(before) {
-		t.Errorf("output has %d files, want %d", len(after), len(before))
-	}
+	testenv.WantTree(t, cfg.Out, before, "after the cancelled build")
 	wantOnlyOut(t, cfg.Out)
 }

@@ -131,15 +131,7 @@ func TestConcurrentBuilds(t *testing.T) {
 	if waited.Load() == 0 {
 		t.Error("no build waited for another: were they kept apart?")
 	}
-	got := testenv.ReadTree(t, cfg.Out)
-	if len(got) != len(want) {
-		t.Errorf("output has %d files, want %d", len(got), len(want))
-	}
-	for name, data := range want {
-		if got[name] != data {
-			t.Errorf("%s differs from a single build's", name)
-		}
-	}
+	testenv.WantTree(t, cfg.Out, want, "after concurrent builds (want one build's output)")
 	wantOnlyOut(t, cfg.Out)
 }
 

@@ -177,3 +177,25 @@ func WaitGoroutines(t testing.TB, want int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// WantTree fails t unless the folder dir holds exactly the files of want
+// (from ReadTree), naming the first difference: for "nothing changed"
+// after a failed, cancelled or concurrent build.
+func WantTree(t testing.TB, dir string, want map[string]string, what string) {
+	t.Helper()
+	got := ReadTree(t, dir)
+	for name, data := range want {
+		g, ok := got[name]
+		if !ok {
+			t.Errorf("%s: %s is gone", what, name)
+			return
+		}
+		if g != data {
+			t.Errorf("%s: %s changed: %s", what, name, FirstDiff(data, g))
+			return
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s: %d files, want %d", what, len(got), len(want))
+	}
+}
