@@ -60,6 +60,11 @@ func TestHanSearch(t *testing.T) {
 				t.Errorf("%s: %q gave %v, want %s first", where, tt.query, got, tt.first)
 			}
 		}
+		typeQuery(t, ctx, "未找到")
+		marked, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#search-results li .phrase mark")].map(m => m.textContent).join("|")`))
+		if err != nil || marked != "未找到" {
+			t.Errorf("%s: 未找到 marked %q in the title, want the whole phrase once (%v)", where, marked, err)
+		}
 		if got := typeQuery(t, ctx, "服务"); !slices.Contains(got, "503") {
 			t.Errorf("%s: 服务 gave %v, want 503 among them", where, got)
 		}

@@ -125,23 +125,34 @@
   // mark appends text to el, wrapping the words that start with a matched
   // term in <mark>. Text stays text: it is never parsed as HTML.
   function mark(el, text, terms) {
-    var words = (terms || []).filter(function (t) { return t && t.length > 1; })
-      .map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
-    if (!words.length) { el.appendChild(document.createTextNode(text)); return; }
-    // Latin terms match at the start of a word; Han terms anywhere.
-    var re = new RegExp("(^|[^\\p{L}\\p{N}]|(?=\\p{Script=Han}))(" + words.join("|") + ")", "giu");
-    var last = 0, m;
-    while ((m = re.exec(text)) !== null) {
-      var start = m.index + m[1].length;
-      if (start > last) el.appendChild(document.createTextNode(text.slice(last, start)));
-      var mk = document.createElement("mark");
-      mk.textContent = m[2];
-      el.appendChild(mk);
-      last = start + m[2].length;
-      if (m[0].length === 0) re.lastIndex++;
+    // Mark every occurrence of every term (Latin ones at the start of a
+    // word, Han ones anywhere), then wrap each marked run once: Han pairs
+    // overlap (未找, 找到), so they cannot be matched one after another.
+    var words = (terms || []).filter(function (t) { return t && (t.length > 1 || HAN.test(t)); });
+    var marked = new Array(text.length), lower = text.toLowerCase(), any = false;
+    words.forEach(function (w) {
+      w = w.toLowerCase();
+      for (var at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + 1)) {
+        if (!HAN.test(w) && at > 0 && /[\p{L}\p{N}]/u.test(text[at - 1])) continue;
+        for (var k = at; k < at + w.length; k++) marked[k] = true;
+        any = true;
+      }
+    });
+    if (!any) { el.appendChild(document.createTextNode(text)); return; }
+    for (var i = 0; i < text.length;) {
+      var j = i;
+      while (j < text.length && !!marked[j] === !!marked[i]) j++;
+      if (marked[i]) {
+        var mk = document.createElement("mark");
+        mk.textContent = text.slice(i, j);
+        el.appendChild(mk);
+      } else {
+        el.appendChild(document.createTextNode(text.slice(i, j)));
+      }
+      i = j;
     }
-    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
   }
+
 
   function href(r) {
     var h = root + r.doc.path;
