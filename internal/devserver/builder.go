@@ -274,7 +274,14 @@ func (b *builder) plan(s *content.Site, laySum [sha256.Size]byte) renderPlan {
 			body[pg.URL] = true
 		}
 	}
+	// The files that list front matter are written again on any change of
+	// it, and when 404.html or the search page read a body that changed.
 	p.meta = len(meta) > 0
+	for _, url := range []string{"/404.html", "/search/"} {
+		if r := last.reads[url]; r == nil || r.Any(meta, body) {
+			p.meta = true
+		}
+	}
 	for _, pg := range s.Pages() { // in a stable order
 		r := last.reads[pg.URL]
 		if meta[pg.URL] || body[pg.URL] || r == nil || r.Any(meta, body) {

@@ -39,6 +39,12 @@ func TestIncrementalUnusualLayout(t *testing.T) {
 	}
 	setFile(layouts, "code.html", strings.Replace(code, `{{with $p.Related}}<h2 id="related-codes">`, related, 1))
 
+	// 404.html shows the headings of the 404 page's body.
+	nf := string(layouts["404.html"].Data)
+	if !strings.Contains(nf, "{{define \"main\"}}") {
+		t.Fatal("404.html defines no main")
+	}
+	setFile(layouts, "404.html", strings.Replace(nf, "{{define \"main\"}}", "{{define \"main\"}}{{with .Site.Code 404}}<ul class=\"nf-headings\">{{range .Headings}}<li>{{.Text}}</li>{{end}}</ul>{{end}}", 1))
 	b := newBuilder(cfg)
 	if res := b.build(context.Background()); res.err != nil {
 		t.Fatal(res.err)
@@ -49,6 +55,11 @@ func TestIncrementalUnusualLayout(t *testing.T) {
 	codes := []string{"2xx/200.md", "4xx/404.md", "4xx/418.md", "4xx/451.md"}
 	edit := func(i int) string {
 		name := pages[rng.IntN(len(pages))]
+		if i == 0 {
+			// First, always: a heading in 404's body, which 404.html shows.
+			setFile(content, "4xx/404.md", string(content["4xx/404.md"].Data)+"\n## Heading 0\n\nText 0.\n")
+			return "4xx/404.md"
+		}
 		src := string(content[name].Data)
 		head, body, _ := strings.Cut(strings.TrimPrefix(src, "---\n"), "\n---\n")
 		isCode := slices.Contains(codes, name)

@@ -112,7 +112,7 @@ func (w *Writer) writeSearchPage() error {
 	p := &content.Page{Kind: content.KindPlain, File: "search page", URL: "/search/", Title: "Search",
 		Summary: "Search every HTTP status code by number, reason phrase or words."}
 	return w.create(OutPath(p.URL), func(out io.Writer) error {
-		return w.lay.Execute(out, "search", w.view(p))
+		return w.lay.Execute(out, "search", w.record(w.view(p), p.URL))
 	})
 }
 

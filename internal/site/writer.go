@@ -40,6 +40,18 @@ type Writer struct {
 // pages' front matter and bodies its layout read (see Reads).
 func (w *Writer) RecordReads() { w.reads = map[string]*render.Reads{} }
 
+// record makes v note what it reads, under url, when recording.
+func (w *Writer) record(v *render.View, url string) *render.View {
+	if w.reads == nil {
+		return v
+	}
+	r := render.NewReads(url)
+	w.readsMu.Lock()
+	w.reads[url] = r
+	w.readsMu.Unlock()
+	return v.Record(r)
+}
+
 // Reads returns what RecordReads collected, by page URL.
 func (w *Writer) Reads() map[string]*render.Reads { return w.reads }
 
@@ -232,14 +244,7 @@ func (w *Writer) writePage(p *content.Page) error {
 		}
 		defer func() { p.Body = nil }()
 	}
-	v := w.view(p)
-	if w.reads != nil {
-		r := render.NewReads(p.URL)
-		v.Record(r)
-		w.readsMu.Lock()
-		w.reads[p.URL] = r
-		w.readsMu.Unlock()
-	}
+	v := w.record(w.view(p), p.URL)
 	if err := w.createPage(OutPath(p.URL), p.Body, func(out io.Writer) error {
 		return w.lay.Execute(out, p.Kind.String(), v)
 	}); err != nil {
@@ -257,7 +262,7 @@ func (w *Writer) writePage(p *content.Page) error {
 func (w *Writer) writeNotFound() error {
 	p := &content.Page{Kind: content.KindPlain, File: "404.html", URL: "/404.html", Title: "Page not found",
 		Summary: "There is no page at this address."}
-	v := render.NewAbsoluteView(w.site, p, w.lk, w.dev)
+	v := w.record(render.NewAbsoluteView(w.site, p, w.lk, w.dev), p.URL)
 	return w.create("404.html", func(out io.Writer) error {
 		return w.lay.Execute(out, "404", v)
 	})
