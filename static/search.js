@@ -279,17 +279,21 @@
     window.location.href = items[Math.max(active, 0)].getAttribute("data-href");
     return true;
   }
-  // A result opens on click; with Ctrl, Cmd or Shift, or the middle
-  // button, in a new tab, as a link would.
-  function openResult(e, newTab) {
+  // A result opens on click; as a link would, with Ctrl or Cmd or the
+  // middle button in a new tab, with Shift in a new window.
+  function openResult(e, how) {
     var li = e.target.closest && e.target.closest("li[data-href]");
     if (!li) return;
     e.preventDefault();
-    if (newTab) window.open(li.getAttribute("data-href"), "_blank");
-    else window.location.href = li.getAttribute("data-href");
+    var url = li.getAttribute("data-href");
+    if (how === "tab") window.open(url, "_blank", "noopener");
+    else if (how === "window") window.open(url, "_blank", "noopener,popup");
+    else window.location.href = url;
   }
-  list.addEventListener("click", function (e) { openResult(e, e.ctrlKey || e.metaKey || e.shiftKey); });
-  list.addEventListener("auxclick", function (e) { if (e.button === 1) openResult(e, true); });
+  list.addEventListener("click", function (e) {
+    openResult(e, e.ctrlKey || e.metaKey ? "tab" : e.shiftKey ? "window" : "");
+  });
+  list.addEventListener("auxclick", function (e) { if (e.button === 1) openResult(e, "tab"); });
   document.addEventListener("click", function (e) {
     if (!form.contains(e.target)) close();
   });
