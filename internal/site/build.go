@@ -38,45 +38,9 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	if err := checkOut(cfg); err != nil {
 		return nil, err
 	}
-	// The layouts are parsed and the static files read while the pages
-	// load; a layout's error is still the one reported first.
-	type prepared struct {
-		lay    *render.Layouts
-		assets *Assets
-		err    error
-	}
-	prep := make(chan prepared, 1)
-	go func() {
-		lay, err := render.ParseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
-		if err != nil {
-			prep <- prepared{err: err}
-			return
-		}
-		assets, err := CollectAssets(cfg.Static)
-		prep <- prepared{lay, assets, err}
-	}()
-	r := NewRenderer(cfg)
-	lk := render.NewLinker(cfg.Offline, cfg.BaseURL)
-	var load PageLoader // nil: bodies are rendered as pages are written
-	if cfg.noStream {
-		load = func(name, display string, src []byte, _ [sha256.Size]byte) (*content.Page, error) {
-			return r.Page(name, display, src, lk)
-		}
-	}
-	s, sum, err := loadPages(ctx, cfg, load)
-	p := <-prep
-	if p.err != nil {
-		return nil, p.err
-	}
+	p, err := prepare(ctx, cfg)
 	if err != nil {
 		return nil, err
-	}
-	if cfg.HashAssets {
-		names := p.assets.HashNames()
-		// The search index is written after the pages, from their text, but
-		// pages name it first: its name carries a hash of all the content.
-		names["/"+SearchIndexFile] = "/search-index." + hex.EncodeToString(sum[:4]) + ".js"
-		lk.SetAssets(names)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -90,7 +54,7 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	if cfg.wrapOutput != nil {
 		out = cfg.wrapOutput(out)
 	}
-	w := NewWriter(out, p.lay, s, r, lk, cfg.Content, "")
+	w := p.writer(out)
 	if cfg.ErrorsOnly {
 		err = w.WriteErrors(ctx)
 	} else {
@@ -107,8 +71,9 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	d.tmp = ""
-	res := &Result{Pages: len(s.Pages()), Static: p.assets.Static, CacheErr: r.Highlighter().Save()}
-	res.Cached, res.Lexed = r.Highlighter().Stats()
+	hl := p.r.Highlighter()
+	res := &Result{Pages: len(p.site.Pages()), Static: p.assets.Static, CacheErr: hl.Save()}
+	res.Cached, res.Lexed = hl.Stats()
 	if cfg.Zip != "" {
 		if err := writeZip(cfg.Out, cfg.Zip); err != nil {
 			return nil, err
@@ -116,6 +81,68 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// prepared is what every kind of build (Build, Check, ErrorPack) has
+// before it writes: layouts, assets, the site with its front matter, and
+// the renderer and linker, assets named by hash when cfg says so.
+type prepared struct {
+	cfg    *Config
+	lay    *render.Layouts
+	assets *Assets
+	site   *content.Site
+	r      *render.Renderer
+	lk     *render.Linker
+}
+
+// prepare loads cfg's site. The layouts are parsed and the static files
+// read while the pages load; a layout's error is still the one reported
+// first.
+func prepare(ctx context.Context, cfg *Config) (*prepared, error) {
+	type parsed struct {
+		lay    *render.Layouts
+		assets *Assets
+		err    error
+	}
+	prep := make(chan parsed, 1)
+	go func() {
+		lay, err := render.ParseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
+		if err != nil {
+			prep <- parsed{err: err}
+			return
+		}
+		assets, err := CollectAssets(cfg.Static)
+		prep <- parsed{lay, assets, err}
+	}()
+	p := &prepared{cfg: cfg, r: NewRenderer(cfg), lk: render.NewLinker(cfg.Offline, cfg.BaseURL)}
+	var load PageLoader // nil: bodies are rendered as pages are written
+	if cfg.noStream {
+		load = func(name, display string, src []byte, _ [sha256.Size]byte) (*content.Page, error) {
+			return p.r.Page(name, display, src, p.lk)
+		}
+	}
+	s, sum, err := loadPages(ctx, cfg, load)
+	pp := <-prep
+	if pp.err != nil {
+		return nil, pp.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.lay, p.assets, p.site = pp.lay, pp.assets, s
+	if cfg.HashAssets {
+		names := p.assets.HashNames()
+		// The search index is written after the pages, from their text, but
+		// pages name it first: its name carries a hash of all the content.
+		names["/"+SearchIndexFile] = "/search-index." + hex.EncodeToString(sum[:4]) + ".js"
+		p.lk.SetAssets(names)
+	}
+	return p, ctx.Err()
+}
+
+// writer returns a writer of the prepared site to out.
+func (p *prepared) writer(out Output) *Writer {
+	return NewWriter(out, p.lay, p.site, p.r, p.lk, p.cfg.Content, "")
 }
 
 // NewRenderer returns the renderer of a build of cfg, with a highlighter

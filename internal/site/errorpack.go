@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/statusdocs/statusdocs/internal/content"
-	"github.com/statusdocs/statusdocs/internal/render"
 )
 
 // The error pack: for every 4xx and 5xx code with a page, errors/<code>.html,
@@ -126,18 +125,12 @@ func (w *Writer) writeErrorFiles(name string, data ErrorPage, code *int) error {
 // (404.html, 4xx.json, …): what statusdocs serve-errors serves when it is
 // given no folder.
 func ErrorPack(ctx context.Context, cfg *Config) (map[string][]byte, error) {
-	lay, err := render.ParseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
-	if err != nil {
-		return nil, err
-	}
-	r := NewRenderer(cfg)
-	lk := render.NewLinker(false, cfg.BaseURL)
-	s, _, err := loadPages(ctx, cfg, nil)
+	p, err := prepare(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	out := NewMemOutput()
-	if err := NewWriter(out, lay, s, r, lk, cfg.Content, "").WriteErrors(ctx); err != nil {
+	if err := p.writer(out).WriteErrors(ctx); err != nil {
 		return nil, err
 	}
 	delete(out.Files, Marker)
