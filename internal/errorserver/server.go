@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"iter"
 	"net"
 	"net/http"
 	"regexp"
@@ -194,22 +195,33 @@ func slot(v string) string {
 	return strings.TrimSpace(v)
 }
 
+// weighted yields the values of an Accept-style header, lower-cased, with
+// their q (1 where none is given), in order.
+func weighted(header string) iter.Seq2[string, float64] {
+	return func(yield func(string, float64) bool) {
+		for part := range strings.SplitSeq(header, ",") {
+			v, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			q := 1.0
+			for p := range strings.SplitSeq(params, ";") {
+				if k, qv, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "q") {
+					if f, err := strconv.ParseFloat(qv, 64); err == nil {
+						q = f
+					}
+				}
+			}
+			if !yield(strings.ToLower(strings.TrimSpace(v)), q) {
+				return
+			}
+		}
+	}
+}
+
 // negotiate returns the index in formats of the best match for an Accept
 // header: the highest q, ties to the earlier format; HTML when nothing
 // matches, as a browser that sends no Accept should see a page.
 func negotiate(accept string) int {
 	best, bestQ := 0, -1.0
-	for _, part := range strings.Split(accept, ",") {
-		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		mt = strings.ToLower(strings.TrimSpace(mt))
-		q := 1.0
-		for _, p := range strings.Split(params, ";") {
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "q") {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					q = f
-				}
-			}
-		}
+	for mt, q := range weighted(accept) {
 		if q <= 0 {
 			continue
 		}
@@ -230,15 +242,7 @@ func negotiate(accept string) int {
 // default.
 func (s *Server) language(header string) string {
 	best, bestQ := s.langs[0], 0.0
-	for _, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		tag = strings.ToLower(strings.TrimSpace(tag))
-		q := 1.0
-		if k, v, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.EqualFold(k, "q") {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
+	for tag, q := range weighted(header) {
 		if q <= bestQ || tag == "" {
 			continue
 		}
