@@ -19,6 +19,32 @@ var errProblems = errors.New("problems found")
 // or "path: message").
 var problemLine = regexp.MustCompile(`^([^:\s][^:]*?)(?::(\d+))?(?::(\d+))?: (.*)$`)
 
+// printAnnotation prints one problem line as a GitHub Actions annotation
+// of kind ("error", "warning") on its file and line.
+func printAnnotation(w io.Writer, kind, line string) {
+	m := problemLine.FindStringSubmatch(line)
+	if m == nil {
+		fmt.Fprintf(w, "::%s::%s\n", kind, ghEscape(line))
+		return
+	}
+	loc := "file=" + ghEscapeProp(m[1])
+	if m[2] != "" && m[2] != "0" {
+		loc += ",line=" + m[2]
+	}
+	if m[3] != "" {
+		loc += ",col=" + m[3]
+	}
+	fmt.Fprintf(w, "::%s %s::%s\n", kind, loc, ghEscape(m[4]))
+}
+
+// langsNote says how many languages a build had, when more than one.
+func langsNote(n int) string {
+	if n < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" in %d languages", n)
+}
+
 // runCheck is statusdocs check: a build's checks, nothing written. With
 // -format github each problem is a GitHub Actions annotation on its line.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,9 +71,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	cfg.Offline, cfg.HashAssets = *offline, true
-	n, err := site.Check(ctx, cfg)
+	res, err := site.Check(ctx, cfg)
 	if err == nil {
-		fmt.Fprintf(stdout, "checked %d pages: no problems\n", n)
+		for _, w := range res.Warnings {
+			if *format == "github" {
+				printAnnotation(stdout, "warning", w)
+			} else {
+				fmt.Fprintf(stdout, "warning: %s\n", w)
+			}
+		}
+		fmt.Fprintf(stdout, "checked %d pages%s: no problems\n", res.Pages, langsNote(res.Langs))
 		return nil
 	}
 	if ctx.Err() != nil {
@@ -59,19 +92,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			continue
 		}
 		if *format == "github" {
-			m := problemLine.FindStringSubmatch(line)
-			if m == nil {
-				fmt.Fprintf(stdout, "::error::%s\n", ghEscape(line))
-				continue
-			}
-			loc := "file=" + ghEscapeProp(m[1])
-			if m[2] != "" && m[2] != "0" {
-				loc += ",line=" + m[2]
-			}
-			if m[3] != "" {
-				loc += ",col=" + m[3]
-			}
-			fmt.Fprintf(stdout, "::error %s::%s\n", loc, ghEscape(m[4]))
+			printAnnotation(stdout, "error", line)
 			continue
 		}
 		fmt.Fprintln(stdout, line)

@@ -206,6 +206,7 @@ type sourceFlags struct {
 	embedded                 bool
 	cacheDir                 string
 	noCache                  bool
+	strictTranslations       bool
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
@@ -215,6 +216,7 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&s.embedded, "embedded", false, "use the content, layouts and static files built into the program, even where the folders exist")
 	fs.StringVar(&s.cacheDir, "cache", defaultCacheDir(), "keep highlighted code blocks in `dir` between builds")
 	fs.BoolVar(&s.noCache, "no-cache", false, "highlight every code block afresh, reading and writing no cache")
+	fs.BoolVar(&s.strictTranslations, "strict-translations", false, "fail when a translation is out of date with its page (default: a warning)")
 }
 
 // defaultCacheDir returns where the highlight cache lives unless -cache
@@ -262,7 +264,7 @@ func (s *sourceFlags) config(set map[string]bool) (*site.Config, error) {
 		}
 		return site.Source{FS: sub, Name: flagName}, nil
 	}
-	cfg := &site.Config{}
+	cfg := &site.Config{StrictTranslations: s.strictTranslations}
 	var err error
 	if cfg.Content, err = pick("content", s.content); err != nil {
 		return nil, err
@@ -371,8 +373,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if res.CacheErr != nil {
 		fmt.Fprintf(stderr, "statusdocs: warning: %v (the build is fine; -cache dir moves the cache, -no-cache goes without)\n", res.CacheErr)
 	}
-	fmt.Fprintf(stdout, "built %d pages and %d static files in %v into %s\n",
-		res.Pages, res.Static, res.Elapsed.Round(100_000), cfg.Out)
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "statusdocs: warning: %s\n", w)
+	}
+	fmt.Fprintf(stdout, "built %d pages%s and %d static files in %v into %s\n",
+		res.Pages, langsNote(res.Langs), res.Static, res.Elapsed.Round(100_000), cfg.Out)
 	return nil
 }
 

@@ -14,6 +14,14 @@
   var root = form.getAttribute("data-root") || "./";
   var MAX = 12;
 
+  // Interface text comes from the page (the layouts' message catalogue),
+  // so every edition's search speaks its language.
+  function msg(name, fallback) { return form.getAttribute("data-msg-" + name) || fallback; }
+  var NONE = msg("none", "No matching status code.");
+  function count(n) { return n === 1 ? msg("one", "1 result") : msg("many", "%d results").replace("%d", n); }
+  var statusLabels = {};
+  try { statusLabels = JSON.parse(form.getAttribute("data-statuses") || "{}"); } catch (err) { /* keep keys */ }
+
   // Classes by the words people use for them.
   var classWords = {
     "1xx": 1, informational: 1, information: 1, "interim": 1,
@@ -22,6 +30,12 @@
     "4xx": 4, "client error": 4, "client errors": 4,
     "5xx": 5, "server error": 5, "server errors": 5
   };
+
+  // More, in the edition's language: "重定向=3 成功=2".
+  (form.getAttribute("data-class-words") || "").split(/\s+/).forEach(function (w) {
+    var kv = w.split("=");
+    if (kv.length === 2 && /^[1-5]$/.test(kv[1])) classWords[kv[0].toLowerCase()] = +kv[1];
+  });
 
   var engine = null; // {ms, docs, byCode}
   var loading = null;
@@ -186,7 +200,7 @@
       // Never let an unofficial or obsolete code pass for a standard one.
       var badge = document.createElement("span");
       badge.className = "badge badge-" + r.doc.status;
-      badge.textContent = r.doc.status;
+      badge.textContent = statusLabels[r.doc.status] || r.doc.status;
       head.appendChild(document.createTextNode(" "));
       head.appendChild(badge);
     }
@@ -220,7 +234,7 @@
       li.id = "search-result-none";
       li.setAttribute("role", "option");
       li.setAttribute("aria-disabled", "true");
-      li.textContent = "No matching status code.";
+      li.textContent = NONE;
       list.appendChild(li);
     }
     var open = !!q.trim();
@@ -228,7 +242,7 @@
     // options themselves are read as the arrow keys reach them.
     var live = document.getElementById("search-live");
     if (live) {
-      live.textContent = !open ? "" : results.length ? results.length + (results.length === 1 ? " result" : " results") : "No matching status code.";
+      live.textContent = !open ? "" : results.length ? count(results.length) : NONE;
     }
     list.hidden = !open;
     list.setAttribute("data-query", q);
@@ -318,7 +332,7 @@
       var rs = search(q);
       pageList.textContent = "";
       rs.forEach(function (r) { renderResult(pageList.appendChild(document.createElement("li")), r); });
-      status.textContent = q.trim() ? (rs.length ? rs.length + " result" + (rs.length === 1 ? "" : "s") : "No matching status code.") : "";
+      status.textContent = q.trim() ? (rs.length ? count(rs.length) : NONE) : "";
       if (fallback) fallback.hidden = !!q.trim();
       var url = new URL(window.location.href);
       if (q.trim()) url.searchParams.set("q", q); else url.searchParams.delete("q");
@@ -328,8 +342,8 @@
     pageBox.addEventListener("input", function () { if (engine) runPage(); });
     var q0 = new URLSearchParams(window.location.search).get("q") || "";
     pageBox.value = q0;
-    status.textContent = q0 ? "Searching…" : "";
-    load().then(runPage, function (err) { status.textContent = "Search could not load: " + err.message; });
+    status.textContent = q0 ? msg("searching", "Searching…") : "";
+    load().then(runPage, function (err) { status.textContent = msg("failed", "Search could not load:") + " " + err.message; });
     if (!q0) pageBox.focus();
   }
 

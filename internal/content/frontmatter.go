@@ -25,6 +25,7 @@ type frontMatter struct {
 	Headers   []string          `yaml:"headers"`
 	Constants map[string]string `yaml:"constants"`
 	Aliases   []string          `yaml:"aliases"`
+	Senders   []Sender          `yaml:"senders"`
 }
 
 // strictYAML decodes front matter, the YAML between the "---" lines, with
@@ -162,13 +163,14 @@ func checkFrontMatter(p *Page, fm *frontMatter, raw []byte) error {
 		for key, set := range map[string]bool{
 			"status": fm.Status != "", "spec": fm.Spec != nil, "former": fm.Former != nil,
 			"related": fm.Related != nil, "headers": fm.Headers != nil, "constants": fm.Constants != nil,
-			"aliases": fm.Aliases != nil,
+			"aliases": fm.Aliases != nil, "senders": fm.Senders != nil,
 		} {
 			if set {
 				at(key, "%q is only allowed on status code pages", key)
 			}
 		}
 	}
+	checkSenders(fm.Senders, at)
 	for _, a := range fm.Aliases {
 		if !slugRE.MatchString(a) {
 			at("aliases", "alias %q must be lowercase letters, digits and single dashes", a)
@@ -200,7 +202,7 @@ func checkFrontMatter(p *Page, fm *frontMatter, raw []byte) error {
 	})
 	p.Title, p.Summary, p.Status = fm.Title, strings.TrimSpace(fm.Summary), fm.Status
 	p.Spec, p.Former, p.Headers, p.Aliases = fm.Spec, fm.Former, fm.Headers, fm.Aliases
-	p.RelatedCodes = fm.Related
+	p.RelatedCodes, p.Senders = fm.Related, fm.Senders
 	return errors.Join(errs...)
 }
 

@@ -92,6 +92,7 @@ type Page struct {
 	Headers   []string
 	Aliases   []string
 	Constants []Constant
+	Senders   []Sender
 
 	// Set by render from the Markdown body.
 	Body        []byte // rendered HTML
@@ -105,6 +106,19 @@ type Page struct {
 	Advice string
 
 	RelatedCodes []int // as front matter lists them
+
+	// Editions (see Editions). Lang is the page's language; a page of
+	// another language than the default has Source, the page it
+	// translates. TextHash is the hash of the page's own text (TextHash);
+	// SourceHash, on a translation, the one it was made from: Stale when
+	// they differ. Untranslated is a page with no translation yet, shown
+	// with the default language's text.
+	Lang         string
+	Source       *Page
+	TextHash     string
+	SourceHash   string
+	Stale        bool
+	Untranslated bool
 
 	// Set by Link when the whole site is known.
 	Related    []*Page

@@ -46,6 +46,7 @@ func Parse(name, display string, src []byte) (*Page, error) {
 		return nil, err
 	}
 	p.BodyStart = bodyStart
+	p.Lang, p.TextHash = DefaultLang, TextHash(p, src)
 	return p, nil
 }
 

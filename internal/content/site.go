@@ -9,11 +9,13 @@ import (
 
 // Site is all the content of one build.
 type Site struct {
-	Home    *Page
-	Classes []*Page // class pages, 1xx to 5xx
-	Codes   []*Page // code pages in numeric order
-	Plain   []*Page // other pages, by URL
-	Aliases []Alias
+	Lang     string  // the edition's language: DefaultLang, "zh-cn"
+	Editions []*Site // every edition of the build, the default first
+	Home     *Page
+	Classes  []*Page // class pages, 1xx to 5xx
+	Codes    []*Page // code pages in numeric order
+	Plain    []*Page // other pages, by URL
+	Aliases  []Alias
 
 	byURL     map[string]*Page
 	byCode    map[int]*Page
@@ -49,7 +51,14 @@ func (s *Site) ByURL(url string) *Page { return s.byURL[url] }
 // files names the files besides pages that links may point at (static and
 // generated ones, as "style.css"). All problems are reported together.
 func Link(pages []*Page, files map[string]bool) (*Site, error) {
-	s := &Site{byURL: map[string]*Page{}, byCode: map[int]*Page{}, aliasURLs: map[string]bool{}, files: files}
+	s, err := link(pages, files, DefaultLang)
+	s.Editions = []*Site{s}
+	return s, err
+}
+
+// link is Link for the pages of edition lang.
+func link(pages []*Page, files map[string]bool, lang string) (*Site, error) {
+	s := &Site{Lang: lang, byURL: map[string]*Page{}, byCode: map[int]*Page{}, aliasURLs: map[string]bool{}, files: files}
 	var errs []error
 	claim := map[string]string{} // URL → file that claimed it
 	for _, p := range pages {
@@ -73,7 +82,7 @@ func Link(pages []*Page, files map[string]bool) (*Site, error) {
 	}
 	for _, p := range pages {
 		for _, a := range p.Aliases {
-			u := "/" + a + "/"
+			u := s.Prefix() + "/" + a + "/"
 			if prev, ok := claim[u]; ok {
 				errs = append(errs, Errorf(p.File, 0, "alias %q: URL %s is already used by %s", a, u, prev))
 				continue
@@ -85,6 +94,7 @@ func Link(pages []*Page, files map[string]bool) (*Site, error) {
 	}
 	if s.Home == nil {
 		errs = append(errs, errors.New("content/_index.md: missing: the home page needs it"))
+		s.Home = &Page{Kind: KindHome, URL: s.Prefix() + "/"}
 	}
 	slices.SortFunc(s.Codes, func(a, b *Page) int { return a.Code - b.Code })
 	slices.SortFunc(s.Classes, func(a, b *Page) int { return a.Class - b.Class })

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"sort"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/util"
@@ -30,10 +32,17 @@ func (s *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 	for i := 0; i < len(value); {
 		v := value[i]
 		l := util.UTF8Len(v)
-		i += int(l)
 		if l != 1 {
+			// Letters of other scripts are kept (a Chinese heading without
+			// an explicit {#id} gets a Chinese anchor, not "heading").
+			r, n := utf8.DecodeRune(value[i:])
+			i += n
+			if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				base = utf8.AppendRune(base, unicode.ToLower(r))
+			}
 			continue
 		}
+		i += int(l)
 		if util.IsAlphaNumeric(v) {
 			if 'A' <= v && v <= 'Z' {
 				v += 'a' - 'A'

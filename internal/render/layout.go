@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -16,8 +18,23 @@ var layoutKinds = []string{"home", "class", "code", "page", "404", "search"}
 // a clone of base.html with its kind's file parsed on top. They are parsed
 // once per build and executed by many goroutines.
 type Layouts struct {
-	byKind    map[string]*template.Template
-	errorPage *template.Template // errorpage.html, standalone
+	byLang    map[string]map[string]*template.Template // language → kind → template
+	errorPage map[string]*template.Template            // errorpage.html, standalone, by language
+	cats      map[string]*Catalog
+}
+
+// Catalog returns the interface text of lang, or nil.
+func (l *Layouts) Catalog(lang string) *Catalog { return l.cats[lang] }
+
+// Langs returns the languages with a catalogue, the default first.
+func (l *Layouts) Langs() []string {
+	langs := []string{DefaultLang}
+	for _, lang := range slices.Sorted(maps.Keys(l.cats)) {
+		if lang != DefaultLang {
+			langs = append(langs, lang)
+		}
+	}
+	return langs
 }
 
 // ParseLayouts reads base.html and one file per kind from fsys, which
@@ -32,43 +49,71 @@ func ParseLayouts(fsys fs.FS, dir string) (*Layouts, error) {
 		}
 		return string(b), nil
 	}
-	src, err := read("base.html")
-	if err != nil {
-		return nil, err
-	}
-	base, err := template.New(dir + "/base.html").Parse(src)
-	if err != nil {
-		return nil, tidyTemplateError(err)
-	}
-	l := &Layouts{byKind: map[string]*template.Template{}}
-	for _, kind := range layoutKinds {
+	srcs := map[string]string{}
+	for _, kind := range append([]string{"base", "errorpage"}, layoutKinds...) {
 		src, err := read(kind + ".html")
 		if err != nil {
 			return nil, err
 		}
+		srcs[dir+"/"+kind+".html"] = src
+	}
+	cats, err := parseCatalogs(fsys, dir, srcs)
+	if err != nil {
+		return nil, err
+	}
+	// Templates are parsed once, with the default language's functions,
+	// and cloned for each language with its own: parsing is most of the
+	// cost, and a clone's functions can be replaced before it runs.
+	def := cats[DefaultLang].funcs()
+	base, err := template.New(dir + "/base.html").Funcs(def).Parse(srcs[dir+"/base.html"])
+	if err != nil {
+		return nil, tidyTemplateError(err)
+	}
+	byKind := map[string]*template.Template{}
+	for _, kind := range layoutKinds {
 		t, err := base.Clone()
 		if err != nil {
 			return nil, err
 		}
-		if _, err := t.New(dir + "/" + kind + ".html").Parse(src); err != nil {
+		name := dir + "/" + kind + ".html"
+		if _, err := t.New(name).Parse(srcs[name]); err != nil {
 			return nil, tidyTemplateError(err)
 		}
-		l.byKind[kind] = t
+		byKind[kind] = t
 	}
 	// The error page stands alone: a web server serves it for its own
 	// errors, so it shares nothing with the site's pages.
-	if src, err = read("errorpage.html"); err != nil {
-		return nil, err
-	}
-	if l.errorPage, err = template.New(dir + "/errorpage.html").Parse(src); err != nil {
+	ep, err := template.New(dir + "/errorpage.html").Funcs(def).Parse(srcs[dir+"/errorpage.html"])
+	if err != nil {
 		return nil, tidyTemplateError(err)
+	}
+	l := &Layouts{byLang: map[string]map[string]*template.Template{}, errorPage: map[string]*template.Template{}, cats: cats}
+	for lang, c := range cats {
+		fns := c.funcs()
+		l.byLang[lang] = map[string]*template.Template{}
+		for kind, t := range byKind {
+			ct, err := t.Clone()
+			if err != nil {
+				return nil, err
+			}
+			l.byLang[lang][kind] = ct.Funcs(fns)
+		}
+		ct, err := ep.Clone()
+		if err != nil {
+			return nil, err
+		}
+		l.errorPage[lang] = ct.Funcs(fns)
 	}
 	return l, nil
 }
 
 // Execute renders one page with the template of its kind ("code", "404").
 func (l *Layouts) Execute(w io.Writer, kind string, v *View) error {
-	t := l.byKind[kind]
+	t := l.byLang[v.lang()][kind]
+	if t == nil {
+		return &RenderError{Err: fmt.Errorf("no catalogue layouts/i18n/%s.yaml for the language of its edition", v.lang()), Page: v.file()}
+	}
+	v.cat, v.cats = l.cats[v.lang()], l.cats
 	if err := t.ExecuteTemplate(w, t.Name(), v); err != nil {
 		return &RenderError{Err: tidyTemplateError(err), Page: v.file()}
 	}
@@ -86,10 +131,10 @@ type RenderError struct {
 func (e *RenderError) Error() string { return fmt.Sprintf("%v (rendering %s)", e.Err, e.Page) }
 func (e *RenderError) Unwrap() error { return e.Err }
 
-// ExecuteErrorPage renders errorpage.html with data, for the output file
-// name.
-func (l *Layouts) ExecuteErrorPage(w io.Writer, name string, data any) error {
-	if err := l.errorPage.Execute(w, data); err != nil {
+// ExecuteErrorPage renders errorpage.html in lang with data, for the
+// output file name.
+func (l *Layouts) ExecuteErrorPage(w io.Writer, lang, name string, data any) error {
+	if err := l.errorPage[lang].Execute(w, data); err != nil {
 		return &RenderError{Err: tidyTemplateError(err), Page: name}
 	}
 	return nil

@@ -37,8 +37,11 @@ func New(hl *Highlighter) *Renderer {
 			extension.Strikethrough,
 			extension.Linkify,
 			extension.Typographer,
+			// A line break between two Chinese characters is no space:
+			// translators may wrap lines as the English pages do.
+			extension.NewCJK(extension.WithEastAsianLineBreaks()),
 		),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithAttribute()),
 		goldmark.WithRendererOptions(
 			renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{hl: hl}, 100)),
 		),
@@ -72,7 +75,7 @@ func (r *Renderer) Body(p *content.Page, src []byte, lk *Linker, words bool) err
 		return content.Errorf(p.File, 0, "the file changed while it was being built")
 	}
 	doc := r.parse(src, p.BodyStart)
-	p.Links, p.Headings = walkBody(doc, src, p.URL, lk)
+	p.Links, p.Headings = walkBody(doc, src, p.URL, p.LangPrefix(), lk)
 	p.Advice = visitorAdvice(doc, src)
 	var buf bytes.Buffer
 	buf.Grow(len(src) * 2)
@@ -93,7 +96,13 @@ func (r *Renderer) Body(p *content.Page, src []byte, lk *Linker, words bool) err
 func visitorAdvice(doc ast.Node, src []byte) string {
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		h, ok := n.(*ast.Heading)
-		if !ok || !strings.HasPrefix(nodeText(h, src), "If you are a visitor") {
+		if !ok {
+			continue
+		}
+		// By its anchor, which a translation keeps ({#if-you-are-a-visitor…}).
+		id, _ := h.AttributeString("id")
+		idb, _ := id.([]byte)
+		if !strings.HasPrefix(string(idb), "if-you-are-a-visitor") && !strings.HasPrefix(nodeText(h, src), "If you are a visitor") {
 			continue
 		}
 		for m := h.NextSibling(); m != nil; m = m.NextSibling() {
@@ -126,7 +135,13 @@ func (r *Renderer) Convert(src []byte) ([]byte, error) {
 
 // walkBody rewrites the site-absolute links of a page's AST to relative ones
 // and collects them for checking; it also lists the headings.
-func walkBody(doc ast.Node, src []byte, from string, lk *Linker) ([]content.InternalLink, []content.Heading) {
+//
+// In another language's edition (prefix "/zh-cn"), links to pages go to
+// that edition's pages: a translation keeps its page's link targets
+// ("/410/"), and every page has an edition page, translated or not. A
+// target is a page when its path ends in "/" or its last part has no
+// extension; files (/favicon.svg) are shared by the editions.
+func walkBody(doc ast.Node, src []byte, from, prefix string, lk *Linker) ([]content.InternalLink, []content.Heading) {
 	var links []content.InternalLink
 	var heads []content.Heading
 	var lines lineIndex // made at the first link
@@ -147,6 +162,9 @@ func walkBody(doc ast.Node, src []byte, from string, lk *Linker) ([]content.Inte
 			heads = append(heads, content.Heading{Level: n.Level, ID: string(idb), Text: nodeText(n, src)})
 		case *ast.Link:
 			if dst := string(n.Destination); isSiteAbsolute(dst) {
+				if prefix != "" && isPageTarget(dst) {
+					dst = prefix + dst
+				}
 				links = append(links, content.InternalLink{Target: dst, Line: lineOf(n)})
 				n.Destination = []byte(lk.Rel(from, dst))
 			}
@@ -159,6 +177,15 @@ func walkBody(doc ast.Node, src []byte, from string, lk *Linker) ([]content.Inte
 		return ast.WalkContinue, nil
 	})
 	return links, heads
+}
+
+// isPageTarget reports whether a site-absolute link names a page rather
+// than a file.
+func isPageTarget(dst string) bool {
+	p, _, _ := strings.Cut(dst, "#")
+	p, _, _ = strings.Cut(p, "?")
+	last := p[strings.LastIndexByte(p, '/')+1:]
+	return !strings.Contains(last, ".")
 }
 
 // nodeOffset finds a byte offset for an inline node, from the first text

@@ -13,7 +13,8 @@ import (
 // every code, say), instead of guessing from what the shipped layouts do.
 type PageView struct {
 	p     *content.Page
-	reads *Reads // nil: not recording
+	reads *Reads   // nil: not recording
+	cat   *Catalog // interface text of the page's edition
 }
 
 // Reads is what rendering one page read of other pages, by URL: their
@@ -74,7 +75,7 @@ func (v *PageView) wrap(p *content.Page) *PageView {
 	if p == nil {
 		return nil
 	}
-	return &PageView{p: p, reads: v.reads}
+	return &PageView{p: p, reads: v.reads, cat: v.cat}
 }
 
 func (v *PageView) wrapAll(ps []*content.Page) []*PageView {
@@ -100,9 +101,26 @@ func (v *PageView) Headers() []string             { return v.meta().Headers }
 func (v *PageView) Aliases() []string             { return v.meta().Aliases }
 func (v *PageView) Constants() []content.Constant { return v.meta().Constants }
 func (v *PageView) ClassName() string             { return v.meta().ClassName() }
-func (v *PageView) StatusLabel() string           { return v.meta().StatusLabel() }
-func (v *PageView) IsStandard() bool              { return v.meta().IsStandard() }
-func (v *PageView) Label() string                 { return v.meta().Label() }
+func (v *PageView) Senders() []content.Sender     { return v.meta().Senders }
+func (v *PageView) SenderKeys() string            { return v.meta().SenderKeys() }
+func (v *PageView) Lang() string                  { return v.meta().Lang }
+func (v *PageView) Untranslated() bool            { return v.meta().Untranslated }
+
+// Source returns the page this one translates, or nil.
+func (v *PageView) Source() *PageView { return v.wrap(v.meta().Source) }
+
+// StatusLabel returns the badge text of the page's status, in the
+// language of the edition.
+func (v *PageView) StatusLabel() string { return v.cat.Must("status." + v.meta().Status) }
+func (v *PageView) IsStandard() bool    { return v.meta().IsStandard() }
+
+// Label returns how the page is named in lists and breadcrumbs.
+func (v *PageView) Label() string {
+	if v.meta().Kind == content.KindHome {
+		return v.cat.Must("nav.home")
+	}
+	return v.p.Label()
+}
 
 // Pages it links to, by its front matter or its place in the site.
 func (v *PageView) Related() []*PageView { return v.wrapAll(v.meta().Related) }
@@ -119,9 +137,10 @@ func (v *PageView) Text() string                { return v.body().Text }
 type SiteView struct {
 	s     *content.Site
 	reads *Reads
+	cat   *Catalog
 }
 
-func (s *SiteView) view() *PageView { return &PageView{reads: s.reads} }
+func (s *SiteView) view() *PageView { return &PageView{reads: s.reads, cat: s.cat} }
 
 func (s *SiteView) Home() *PageView      { return s.view().wrap(s.s.Home) }
 func (s *SiteView) Classes() []*PageView { return s.view().wrapAll(s.s.Classes) }

@@ -72,7 +72,7 @@ func Build(ctx context.Context, cfg *Config) (*Result, error) {
 	}
 	d.tmp = ""
 	hl := p.r.Highlighter()
-	res := &Result{Pages: len(p.site.Pages()), Static: p.assets.Static, CacheErr: hl.Save()}
+	res := &Result{Pages: p.pages(), Langs: len(p.site.Editions), Warnings: p.warnings, Static: p.assets.Static, CacheErr: hl.Save()}
 	res.Cached, res.Lexed = hl.Stats()
 	if cfg.Zip != "" {
 		if err := writeZip(cfg.Out, cfg.Zip); err != nil {
@@ -93,6 +93,17 @@ type prepared struct {
 	site   *content.Site
 	r      *render.Renderer
 	lk     *render.Linker
+
+	warnings []string // see translationWarnings
+}
+
+// pages counts the pages of every edition.
+func (p *prepared) pages() int {
+	n := 0
+	for _, s := range p.site.Editions {
+		n += len(s.Pages())
+	}
+	return n
 }
 
 // prepare loads cfg's site. The layouts are parsed and the static files
@@ -130,11 +141,16 @@ func prepare(ctx context.Context, cfg *Config) (*prepared, error) {
 		return nil, err
 	}
 	p.lay, p.assets, p.site = pp.lay, pp.assets, s
+	if p.warnings, err = translationWarnings(s.Editions, cfg.StrictTranslations); err != nil {
+		return nil, err
+	}
 	if cfg.HashAssets {
 		names := p.assets.HashNames()
 		// The search index is written after the pages, from their text, but
 		// pages name it first: its name carries a hash of all the content.
-		names["/"+SearchIndexFile] = "/search-index." + hex.EncodeToString(sum[:4]) + ".js"
+		for _, e := range s.Editions {
+			names[e.Prefix()+"/"+SearchIndexFile] = e.Prefix() + "/search-index." + hex.EncodeToString(sum[:4]) + ".js"
+		}
 		p.lk.SetAssets(names)
 	}
 	return p, ctx.Err()

@@ -5,18 +5,19 @@ import "context"
 // Check runs every check a build of cfg runs (front matter, limits,
 // layouts, links and anchors in the output) and writes nothing: not the
 // output, not the highlight cache. It returns the number of pages and the
-// problems, each "path:line: message".
-func Check(ctx context.Context, cfg *Config) (int, error) {
+// problems, each "path:line: message", and the warnings a build would
+// print (see Result.Warnings).
+func Check(ctx context.Context, cfg *Config) (*Result, error) {
 	p, err := prepare(ctx, cfg)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	w := p.writer(discard{})
 	w.links = newLinkIndex()
 	if err := w.WriteAll(ctx, p.assets); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return len(p.site.Pages()), nil
+	return &Result{Pages: p.pages(), Langs: len(p.site.Editions), Warnings: p.warnings}, nil
 }
 
 // discard is an Output that keeps nothing: Check renders every file (the

@@ -32,9 +32,12 @@ type Config struct {
 	BaseURL string // "https://example.org/docs/" (see NormalizeBaseURL), or ""
 	Offline bool   // links end in index.html, for reading from disk
 
-	HashAssets bool   // name CSS and JS by content hash (builds; not serve)
-	ErrorsOnly bool   // write only the error pack (statusdocs errors)
-	Zip        string // also pack the output into this zip file
+	HashAssets bool // name CSS and JS by content hash (builds; not serve)
+	// StrictTranslations makes a stale translation an error, not a
+	// warning (-strict-translations).
+	StrictTranslations bool
+	ErrorsOnly         bool   // write only the error pack (statusdocs errors)
+	Zip                string // also pack the output into this zip file
 
 	// Highlight says how code blocks are cached. Build names the disk
 	// cache's file after the content folder when File is empty.
@@ -55,9 +58,13 @@ type Config struct {
 
 // Result summarises a build.
 type Result struct {
-	Pages   int
-	Static  int
-	Elapsed time.Duration
+	Pages int // of every edition
+	Langs int // editions
+	// Warnings are problems that do not fail the build, one line each:
+	// stale translations, pages not translated yet.
+	Warnings []string
+	Static   int
+	Elapsed  time.Duration
 	// Cached and Lexed count the code blocks that came from the highlight
 	// cache and those that chroma's lexers highlighted afresh.
 	Cached, Lexed int64

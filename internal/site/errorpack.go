@@ -34,7 +34,8 @@ const (
 type ErrorPage struct {
 	Code    string // "404", or "4xx" for a class fallback
 	Class   int
-	Title   string // the reason phrase, or the class's title
+	Title   string // the reason phrase, or the class's title, in the pack's language
+	Reason  string // the reason phrase as sent (English), for the JSON
 	Summary string
 	Advice  string // what a visitor can do; "" lets the layout say it by class
 	Ref     string // the reference page: absolute with -base-url, else root-relative
@@ -56,11 +57,14 @@ type ErrorJSON struct {
 
 // errorDir is where the pack goes: errors/ in a site, the top of the
 // output for statusdocs errors.
+//
+// Another language's pack is in a folder of its own: errors/zh-cn/, which
+// the error server (statusdocs serve-errors) picks by Accept-Language.
 func (w *Writer) errorDir() string {
 	if w.errorsOnly {
-		return ""
+		return w.prefix()
 	}
-	return "errors/"
+	return "errors/" + w.prefix()
 }
 
 // errorRef links an error page to a reference page from any URL.
@@ -78,8 +82,12 @@ func (w *Writer) errorRef(url string) string {
 func (w *Writer) writeErrorPack(p *content.Page) error {
 	code := strconv.Itoa(p.Code)
 	c := p.Code
+	reason := p.Title
+	if p.Source != nil {
+		reason = p.Source.Title // the reason phrase is the wire's, in any language
+	}
 	return w.writeErrorFiles(code, ErrorPage{
-		Code: code, Class: p.Class, Title: p.Title, Summary: p.Summary, Advice: p.Advice, Ref: w.errorRef(p.URL),
+		Code: code, Class: p.Class, Title: p.Title, Reason: reason, Summary: p.Summary, Advice: p.Advice, Ref: w.errorRef(p.URL),
 	}, &c)
 }
 
@@ -91,8 +99,12 @@ func (w *Writer) writeErrorFallbacks() error {
 			continue
 		}
 		name := cl.ClassName()
+		reason := cl.Title
+		if cl.Source != nil {
+			reason = cl.Source.Title
+		}
 		if err := w.writeErrorFiles(name, ErrorPage{
-			Code: name, Class: cl.Class, Title: cl.Title, Summary: cl.Summary, Ref: w.errorRef(cl.URL),
+			Code: name, Class: cl.Class, Title: cl.Title, Reason: reason, Summary: cl.Summary, Ref: w.errorRef(cl.URL),
 		}, nil); err != nil {
 			return err
 		}
@@ -101,14 +113,14 @@ func (w *Writer) writeErrorFallbacks() error {
 }
 
 func (w *Writer) writeErrorFiles(name string, data ErrorPage, code *int) error {
-	data.Site, data.Lang = w.site.Home.Title, "en"
+	data.Site, data.Lang = w.site.Home.Title, w.cat().Tag()
 	data.Slots.RequestID, data.Slots.Host, data.Slots.Time = SlotRequestID, SlotHost, SlotTime // constants: safe
 	html := w.errorDir() + name + ".html"
-	if err := w.create(html, func(out io.Writer) error { return w.lay.ExecuteErrorPage(out, html, data) }); err != nil {
+	if err := w.create(html, func(out io.Writer) error { return w.lay.ExecuteErrorPage(out, w.cat().Lang, html, data) }); err != nil {
 		return err
 	}
 	j, err := json.MarshalIndent(ErrorJSON{
-		Code: code, Class: strconv.Itoa(data.Class) + "xx", Reason: data.Title, Summary: data.Summary, Reference: data.Ref,
+		Code: code, Class: strconv.Itoa(data.Class) + "xx", Reason: data.Reason, Summary: data.Summary, Reference: data.Ref,
 	}, "", "  ")
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -61,7 +62,12 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 	if err != nil {
 		return nil, sum, fmt.Errorf("%s: %w", cfg.Content.Name, err)
 	}
+	langs, err := Langs(cfg.Layouts)
+	if err != nil {
+		return nil, sum, err
+	}
 	pages := make([]*content.Page, len(names))
+	trans := make([]*content.Translation, len(names))
 	sums := make([][sha256.Size]byte, len(names))
 	same := make([][sha256.Size]byte, len(names)) // of the text as Markdown reads it
 	var kept atomic.Int64
@@ -79,7 +85,9 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 		if bytes.IndexByte(src, '\r') >= 0 || bytes.HasPrefix(src, utf8BOM) {
 			same[i] = sha256.Sum256(normalizeText(src))
 		}
-		if load != nil {
+		if lang := content.SplitLang(name, langs); lang != "" {
+			trans[i], errs[i] = content.ParseTranslation(name, display, lang, src)
+		} else if load != nil {
 			pages[i], errs[i] = load(name, display, src, sums[i])
 		} else if pages[i], errs[i] = content.Parse(name, display, src); errs[i] == nil && kept.Add(int64(len(src))) <= keepSourceBytes {
 			pages[i].Src = src // saves reading it again to render
@@ -91,10 +99,20 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 	if err := errors.Join(errs...); err != nil {
 		return nil, sum, err
 	}
-	s, err := content.Link(pages, files)
+	var defPages []*content.Page
+	var ts []*content.Translation
+	for i := range names {
+		if trans[i] != nil {
+			ts = append(ts, trans[i])
+		} else {
+			defPages = append(defPages, pages[i])
+		}
+	}
+	eds, err := content.Editions(defPages, ts, langs, files)
 	if err != nil {
 		return nil, sum, err
 	}
+	s := eds[0]
 	h := sha256.New()
 	fmt.Fprintf(h, "offline=%v\n", cfg.Offline)
 	for i, name := range names {
@@ -105,6 +123,24 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 }
 
 var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// Langs returns the languages the layouts have a catalogue for
+// (i18n/<lang>.yaml), the default first: a content folder named after one
+// of the others holds that language's translations.
+func Langs(layouts Source) ([]string, error) {
+	names, err := fs.Glob(layouts.FS, "i18n/*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", layouts.Name, err)
+	}
+	langs := []string{content.DefaultLang}
+	for _, n := range names {
+		lang := strings.TrimSuffix(path.Base(n), ".yaml")
+		if lang != content.DefaultLang && render.IsLang(lang) {
+			langs = append(langs, lang)
+		}
+	}
+	return langs, nil
+}
 
 // normalizeText removes what changes a file's bytes but not what is built
 // from it, a byte order mark and CR before LF, so that the search index,

@@ -109,8 +109,9 @@ func aliasWords(aliases []string) []string {
 // writeSearchPage writes /search/, which reads ?q= so searches can be
 // linked and bookmarked. Without script it lists every code by class.
 func (w *Writer) writeSearchPage() error {
-	p := &content.Page{Kind: content.KindPlain, File: "search page", URL: "/search/", Title: "Search",
-		Summary: "Search every HTTP status code by number, reason phrase or words."}
+	c := w.cat()
+	p := &content.Page{Kind: content.KindPlain, File: "search page", URL: w.site.Prefix() + "/search/",
+		Title: c.Must("search.title"), Summary: c.Must("search.summary"), Lang: w.site.Lang}
 	return w.create(OutPath(p.URL), func(out io.Writer) error {
 		return w.lay.Execute(out, "search", w.record(w.view(p), p.URL))
 	})

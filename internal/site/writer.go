@@ -32,8 +32,63 @@ type Writer struct {
 
 	// reads, when recording, holds for each page written (by URL) what it
 	// showed of other pages: the dev server re-renders by it.
-	readsMu sync.Mutex
+	readsMu *sync.Mutex
 	reads   map[string]*render.Reads
+}
+
+// editions returns a writer for each edition of the site (see
+// content.Editions), the default language's first: each writes its own
+// pages, 404 page, search page and index, aliases and error pages, into
+// the output they share.
+func (w *Writer) editions() []*Writer {
+	eds := w.site.Editions
+	if len(eds) == 0 {
+		eds = []*content.Site{w.site}
+	}
+	out := make([]*Writer, len(eds))
+	for i, s := range eds {
+		c := *w
+		c.site = s
+		out[i] = &c
+	}
+	return out
+}
+
+// prefix returns the folder of the writer's edition in the output: "" or
+// "zh-cn/".
+func (w *Writer) prefix() string {
+	if p := w.site.Prefix(); p != "" {
+		return p[1:] + "/"
+	}
+	return ""
+}
+
+// cat returns the interface text of the writer's edition.
+func (w *Writer) cat() *render.Catalog {
+	lang := w.site.Lang
+	if lang == "" {
+		lang = content.DefaultLang
+	}
+	return w.lay.Catalog(lang)
+}
+
+// editionOf returns the writer of p's edition among eds.
+func (w *Writer) editionOf(p *content.Page, eds []*Writer) *Writer {
+	for _, e := range eds {
+		if e.site.Lang == p.Lang || (p.Lang == "" && e.site.Lang == content.DefaultLang) {
+			return e
+		}
+	}
+	return w
+}
+
+// allPages returns the pages of every edition.
+func (w *Writer) allPages() []*content.Page {
+	var all []*content.Page
+	for _, e := range w.editions() {
+		all = append(all, e.site.Pages()...)
+	}
+	return all
 }
 
 // RecordReads makes the writer note, for each page it writes, which other
@@ -60,7 +115,7 @@ func (w *Writer) Reads() map[string]*render.Reads { return w.reads }
 // src when their Src was not kept. dev is the dev server's script tag for
 // every page, or "".
 func NewWriter(out Output, lay *render.Layouts, s *content.Site, r *render.Renderer, lk *render.Linker, src Source, dev string) *Writer {
-	return &Writer{out: out, lay: lay, site: s, r: r, lk: lk, src: src, dev: dev}
+	return &Writer{out: out, lay: lay, site: s, r: r, lk: lk, src: src, dev: dev, readsMu: new(sync.Mutex)}
 }
 
 // WriteAll writes every page, the not-found page, alias redirects, the
@@ -71,7 +126,8 @@ func (w *Writer) WriteAll(ctx context.Context, assets *Assets) error {
 	// them all in parallel, pages first (they are the long jobs). Creating
 	// files is mostly waiting on the kernel, which parallel writers hide.
 	var jobs []func() error
-	pages := w.site.Pages()
+	pages := w.allPages()
+	eds := w.editions()
 	// The pages' folders are made by one goroutine, in the order the pages
 	// are written: made by all the writers at once, mkdir calls in one
 	// parent contend for its lock (alternated builds: shipped site 0.94x,
@@ -87,10 +143,12 @@ func (w *Writer) WriteAll(ctx context.Context, assets *Assets) error {
 					return
 				}
 			}
-			for _, a := range w.site.Aliases {
-				if err := d.mkdir(path.Dir(OutPath(a.URL))); err != nil {
-					folders <- err
-					return
+			for _, e := range eds {
+				for _, a := range e.site.Aliases {
+					if err := d.mkdir(path.Dir(OutPath(a.URL))); err != nil {
+						folders <- err
+						return
+					}
 				}
 			}
 			folders <- nil
@@ -99,13 +157,17 @@ func (w *Writer) WriteAll(ctx context.Context, assets *Assets) error {
 		folders <- nil
 	}
 	for _, p := range pages {
-		jobs = append(jobs, func() error { return w.writePage(p) })
+		e := w.editionOf(p, eds)
+		jobs = append(jobs, func() error { return e.writePage(p) })
 	}
 	jobs = append(jobs, w.metaJobs()...)
 	for name, data := range assets.Files {
 		jobs = append(jobs, func() error { return w.writeFile(strings.TrimPrefix(w.lk.Asset("/"+name), "/"), data) })
 	}
-	jobs = append(jobs, w.writeNotFound, w.writeSitemap, w.writeRobots, w.writeOpenSearch,
+	for _, e := range eds {
+		jobs = append(jobs, e.writeNotFound)
+	}
+	jobs = append(jobs, w.writeSitemap, w.writeRobots, w.writeOpenSearch,
 		func() error {
 			return w.writeFile(Marker, []byte("This folder is written by statusdocs; a build replaces it whole.\n"))
 		})
@@ -118,25 +180,32 @@ func (w *Writer) WriteAll(ctx context.Context, assets *Assets) error {
 	if err := firstError(errs); err != nil {
 		return err
 	}
-	if err := w.site.CheckLinks(pages); err != nil {
+	var linkErrs []error
+	for _, e := range eds {
+		linkErrs = append(linkErrs, e.site.CheckLinks(e.site.Pages()))
+	}
+	if err := errors.Join(linkErrs...); err != nil {
 		return err
 	}
-	// The index is made from the pages' text, known once they are written,
-	// while the links of all the rest are checked: they can only name it,
-	// and its name is known.
-	indexName := strings.TrimPrefix(w.lk.Asset("/"+SearchIndexFile), "/")
+	// The indexes are made from the pages' text, known once they are
+	// written, while the links of all the rest are checked: they can only
+	// name them, and their names are known.
 	var checked chan error
 	if w.links != nil {
-		w.links.addName(indexName)
+		for _, e := range eds {
+			w.links.addName(e.indexName())
+		}
 		checked = make(chan error, 1)
 		go func() { checked <- w.links.check(w.lk.BaseURL()) }()
 	}
-	idx, err := SearchIndex(w.site, w.lk)
-	if err != nil {
-		return err
-	}
-	if err := w.out.WriteFile(indexName, idx); err != nil {
-		return err
+	for _, e := range eds {
+		idx, err := SearchIndex(e.site, w.lk)
+		if err != nil {
+			return err
+		}
+		if err := w.out.WriteFile(e.indexName(), idx); err != nil {
+			return err
+		}
 	}
 	if checked != nil {
 		if err := <-checked; err != nil {
@@ -150,13 +219,21 @@ func (w *Writer) WriteAll(ctx context.Context, assets *Assets) error {
 // redirects, the API, the error pages and the search page.
 func (w *Writer) metaJobs() []func() error {
 	var jobs []func() error
-	for _, a := range w.site.Aliases {
-		jobs = append(jobs, func() error { return w.writeAlias(a) })
+	for _, e := range w.editions() {
+		for _, a := range e.site.Aliases {
+			jobs = append(jobs, func() error { return e.writeAlias(a) })
+		}
+		jobs = append(jobs, e.writeSearchPage, e.writeErrorFallbacks)
 	}
 	for _, p := range w.site.Codes {
 		jobs = append(jobs, func() error { return w.writeAPICode(p) })
 	}
-	return append(jobs, w.writeSearchPage, w.writeAPIList, w.writeErrorFallbacks)
+	return append(jobs, w.writeAPIList)
+}
+
+// indexName is the output name of the edition's search index.
+func (w *Writer) indexName() string {
+	return strings.TrimPrefix(w.lk.Asset(w.site.Prefix()+"/"+SearchIndexFile), "/")
 }
 
 // WriteSome writes the given pages, the files that list front matter when
@@ -165,12 +242,17 @@ func (w *Writer) metaJobs() []func() error {
 // search index (see SearchIndex).
 func (w *Writer) WriteSome(ctx context.Context, assets *Assets, pages []*content.Page, meta bool) error {
 	var jobs []func() error
+	eds := w.editions()
 	for _, p := range pages {
-		jobs = append(jobs, func() error { return w.writePage(p) })
+		e := w.editionOf(p, eds)
+		jobs = append(jobs, func() error { return e.writePage(p) })
 	}
 	if meta {
 		// 404.html too: it shows the home and class titles.
-		jobs = append(append(jobs, w.metaJobs()...), w.writeNotFound)
+		jobs = append(jobs, w.metaJobs()...)
+		for _, e := range w.editions() {
+			jobs = append(jobs, e.writeNotFound)
+		}
 	}
 	for name, data := range assets.Files {
 		jobs = append(jobs, func() error { return w.writeFile(name, data) })
@@ -197,20 +279,23 @@ func (w *Writer) view(p *content.Page) *render.View {
 func (w *Writer) WriteErrors(ctx context.Context) error {
 	w.errorsOnly = true
 	var jobs []func() error
-	for _, p := range w.site.Codes {
-		if p.Class >= 4 {
-			jobs = append(jobs, func() error {
-				if p.Body == nil {
-					if err := w.renderBody(p); err != nil {
-						return err
+	for _, e := range w.editions() {
+		for _, p := range e.site.Codes {
+			if p.Class >= 4 {
+				jobs = append(jobs, func() error {
+					if p.Body == nil {
+						if err := e.renderBody(p); err != nil {
+							return err
+						}
+						defer func() { p.Body = nil }()
 					}
-					defer func() { p.Body = nil }()
-				}
-				return w.writeErrorPack(p)
-			})
+					return e.writeErrorPack(p)
+				})
+			}
 		}
+		jobs = append(jobs, e.writeErrorFallbacks)
 	}
-	jobs = append(jobs, w.writeErrorFallbacks, func() error {
+	jobs = append(jobs, func() error {
 		return w.writeFile(Marker, []byte("This folder is written by statusdocs; a build replaces it whole.\n"))
 	})
 	errs := make([]error, len(jobs))
@@ -259,11 +344,15 @@ func (w *Writer) writePage(p *content.Page) error {
 // writeNotFound writes 404.html, the page static hosts serve for unknown
 // paths. It is served at any depth, so its links are absolute: under the
 // base URL when one is given, from the site root otherwise.
+//
+// Each edition has its own (zh-cn/404.html), for hosts that can serve a
+// folder's own not-found page.
 func (w *Writer) writeNotFound() error {
-	p := &content.Page{Kind: content.KindPlain, File: "404.html", URL: "/404.html", Title: "Page not found",
-		Summary: "There is no page at this address."}
+	c := w.cat()
+	p := &content.Page{Kind: content.KindPlain, File: w.prefix() + "404.html", URL: w.site.Prefix() + "/404.html",
+		Title: c.Must("notfound.title"), Summary: c.Must("notfound.summary"), Lang: w.site.Lang}
 	v := w.record(render.NewAbsoluteView(w.site, p, w.lk, w.dev), p.URL)
-	return w.create("404.html", func(out io.Writer) error {
+	return w.create(w.prefix()+"404.html", func(out io.Writer) error {
 		return w.lay.Execute(out, "404", v)
 	})
 }
@@ -272,7 +361,7 @@ func (w *Writer) writeNotFound() error {
 // script (meta refresh), tells search engines where the page lives
 // (canonical) and gives people a link.
 var aliasPage = template.Must(template.New("alias").Parse(`<!DOCTYPE html>
-<html lang="en">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <title>{{.Title}}</title>
@@ -281,7 +370,7 @@ var aliasPage = template.Must(template.New("alias").Parse(`<!DOCTYPE html>
 <meta http-equiv="refresh" content="0; url={{.Target}}">
 </head>
 <body>
-<p>This page has moved to <a href="{{.Target}}">{{.Title}}</a>.</p>
+<p>{{.Moved}} <a href="{{.Target}}">{{.Title}}</a></p>
 </body>
 </html>
 `))
@@ -292,7 +381,8 @@ func (w *Writer) writeAlias(a content.Alias) error {
 	if canonical == "" {
 		canonical = target
 	}
-	data := struct{ Title, Target, Canonical string }{a.Page.Label(), target, canonical}
+	c := w.cat()
+	data := struct{ Lang, Moved, Title, Target, Canonical string }{c.Tag(), c.Must("alias.moved"), a.Page.Label(), target, canonical}
 	return w.create(OutPath(a.URL), func(out io.Writer) error {
 		return aliasPage.Execute(out, data)
 	})
