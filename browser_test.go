@@ -267,8 +267,8 @@ func TestSearchXSS(t *testing.T) {
 		t.Errorf("result title = %q, %v", text, err)
 	}
 	badge, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("#search-results li .badge-unofficial") || {}).textContent || ""`))
-	if badge != "unofficial" {
-		t.Errorf("unofficial result badge = %q, want unofficial", badge)
+	if badge != "Unofficial" { // the catalogue's label
+		t.Errorf("unofficial result badge = %q, want Unofficial", badge)
 	}
 	imgs, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#search-results img, #search-results b").length`))
 	if imgs != 0 {

@@ -51,7 +51,7 @@ var registryStatus = map[int]string{
 // shippedSite loads the repository's content, every body rendered.
 func shippedSite(t *testing.T) *content.Site {
 	t.Helper()
-	s, err := site.LoadSite(context.Background(), shippedConfig(t), nil)
+	s, err := site.LoadSite(context.Background(), shippedConfig(t), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func runShow(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	s, err := site.LoadSite(ctx, cfg, nil)
+	s, err := site.LoadSite(ctx, cfg, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,39 @@ func (s *Site) Pages() []*Page {
 	return all
 }
 
+// AllPages returns the pages of every edition of the build, the default
+// language's first.
+func (s *Site) AllPages() []*Page {
+	if len(s.Editions) < 2 {
+		return s.Pages()
+	}
+	var all []*Page
+	for _, e := range s.Editions {
+		all = append(all, e.Pages()...)
+	}
+	return all
+}
+
+// Edition returns the edition of lang, or nil.
+func (s *Site) Edition(lang string) *Site {
+	for _, e := range s.Editions {
+		if e.Lang == lang {
+			return e
+		}
+	}
+	return nil
+}
+
+// Find returns the page at a URL in any edition, or nil.
+func (s *Site) Find(url string) *Page {
+	for _, e := range s.Editions {
+		if p := e.byURL[url]; p != nil {
+			return p
+		}
+	}
+	return s.byURL[url]
+}
+
 // Code returns the page of a status code, or nil.
 func (s *Site) Code(code int) *Page { return s.byCode[code] }
 

@@ -153,6 +153,7 @@ func translated(en *Page, t *Translation) *Page {
 			p.Senders[i].Tell = t.Tells[i]
 		}
 	}
+	p.TextHash = TextHash(p, t.Src) // of the translation's own text
 	return p
 }
 

@@ -100,9 +100,10 @@ type devBuild struct {
 	empty  []string                 // layouts and static files that are empty
 	reads  map[string]*render.Reads // by page URL: what each page showed of others
 
-	// index returns search-index.js, made on first use: browsers fetch
-	// it only to search, so an edit's rebuild need not wait for it.
-	index func() ([]byte, error)
+	// indexes return each edition's search-index.js by output name, made
+	// on first use: browsers fetch one only to search, so an edit's
+	// rebuild need not wait for it.
+	indexes map[string]func() ([]byte, error)
 }
 
 // builder builds the site again and again for the dev server, reusing
@@ -174,6 +175,25 @@ func (b *builder) loadPage(name, display string, src []byte, sum [sha256.Size]by
 	})
 }
 
+// loadBody renders the body of a page of another edition, from the
+// bodies cache when its file and URL are those of one rendered before.
+func (b *builder) loadBody(p *content.Page, src []byte) error {
+	sum := sha256.Sum256(src)
+	key := "\x00edition:" + p.URL + "\x00" + p.Path
+	cached, err := b.pages.load(key, p.File, src, sum, func() (*content.Page, error) {
+		q := *p
+		if err := b.r.Body(&q, src, b.lk, false); err != nil {
+			return nil, err
+		}
+		return &q, nil
+	})
+	if err != nil {
+		return err
+	}
+	p.Body, p.Text, p.TextIsWords, p.Headings, p.Links, p.Advice = cached.Body, cached.Text, cached.TextIsWords, cached.Headings, cached.Links, cached.Advice
+	return nil
+}
+
 // buildInto does the work of build, filling res.
 func (b *builder) buildInto(ctx context.Context, res *buildResult) error {
 	laySum, empty, err := hashFiles(b.cfg.Layouts)
@@ -189,7 +209,7 @@ func (b *builder) buildInto(ctx context.Context, res *buildResult) error {
 		b.layouts[laySum] = lay
 	}
 	b.pages.begin()
-	s, err := site.LoadSite(ctx, b.cfg, b.loadPage)
+	s, err := site.LoadSite(ctx, b.cfg, b.loadPage, b.loadBody)
 	res.parsed = b.pages.parsed
 	if err != nil {
 		return err
@@ -210,15 +230,19 @@ func (b *builder) buildInto(ctx context.Context, res *buildResult) error {
 	w := site.NewWriter(out, lay, s, b.r, b.lk, b.cfg.Content, devScript)
 	w.RecordReads()
 	p := b.plan(s, laySum)
-	res.pages = len(s.Pages())
+	res.pages = len(s.AllPages())
 	if p.all {
 		if err := w.WriteAll(ctx, assets); err != nil {
 			return err
 		}
 		delete(out.Files, site.Marker) // nothing on disk to protect
-		idx := out.Files[site.SearchIndexFile]
-		delete(out.Files, site.SearchIndexFile)
-		next.index = func() ([]byte, error) { return idx, nil }
+		next.indexes = map[string]func() ([]byte, error){}
+		for _, e := range s.Editions {
+			name := site.IndexName(e)
+			idx := out.Files[name]
+			delete(out.Files, name)
+			next.indexes[name] = func() ([]byte, error) { return idx, nil }
+		}
 		next.reads = w.Reads()
 		res.rendered = res.pages
 	} else {
@@ -229,7 +253,10 @@ func (b *builder) buildInto(ctx context.Context, res *buildResult) error {
 		if err := w.WriteSome(ctx, assets, p.pages, p.meta); err != nil {
 			return err
 		}
-		next.index = sync.OnceValues(func() ([]byte, error) { return site.SearchIndex(s, b.lk) })
+		next.indexes = map[string]func() ([]byte, error){}
+		for _, e := range s.Editions {
+			next.indexes[site.IndexName(e)] = sync.OnceValues(func() ([]byte, error) { return site.SearchIndex(e, b.lk) })
+		}
 		next.reads = maps.Clone(b.last.reads)
 		maps.Copy(next.reads, w.Reads())
 		res.rendered = len(p.pages)
@@ -265,8 +292,8 @@ func (b *builder) plan(s *content.Site, laySum [sha256.Size]byte) renderPlan {
 		return p
 	}
 	meta, body := map[string]bool{}, map[string]bool{}
-	for _, pg := range s.Pages() {
-		old := last.site.ByURL(pg.URL)
+	for _, pg := range s.AllPages() {
+		old := last.site.Find(pg.URL)
 		if !sameMeta(old, pg) {
 			meta[pg.URL] = true
 		}
@@ -277,12 +304,14 @@ func (b *builder) plan(s *content.Site, laySum [sha256.Size]byte) renderPlan {
 	// The files that list front matter are written again on any change of
 	// it, and when 404.html or the search page read a body that changed.
 	p.meta = len(meta) > 0
-	for _, url := range []string{"/404.html", "/search/"} {
-		if r := last.reads[url]; r == nil || r.Any(meta, body) {
-			p.meta = true
+	for _, e := range s.Editions {
+		for _, url := range []string{e.Prefix() + "/404.html", e.Prefix() + "/search/"} {
+			if r := last.reads[url]; r == nil || r.Any(meta, body) {
+				p.meta = true
+			}
 		}
 	}
-	for _, pg := range s.Pages() { // in a stable order
+	for _, pg := range s.AllPages() { // in a stable order
 		r := last.reads[pg.URL]
 		if meta[pg.URL] || body[pg.URL] || r == nil || r.Any(meta, body) {
 			p.pages = append(p.pages, pg)

@@ -45,27 +45,33 @@ func TestIncrementalMatchesFull(t *testing.T) {
 		gone     []string // output files that must be gone
 	}{
 		{"body of a code page", replace(content, "4xx/404.md", "There is nothing", "There is truly nothing"),
-			[]string{"/404/"}, []string{"404/index.html"}, nil},
+			[]string{"/404/", "/zh-cn/404/"}, []string{"404/index.html"}, nil}, // its translation is stale now
 		{"same bytes again", func() {}, []string{}, nil, nil},
 		{"title of a code page", replace(content, "4xx/404.md", "title: Not Found", "title: Not Here"),
-			[]string{"/", "/4xx/", "/200/", "/404/", "/418/"},
+			[]string{"/", "/4xx/", "/200/", "/404/", "/418/", "/zh-cn/404/"},
 			[]string{"index.html", "4xx/index.html", "200/index.html", "404/index.html", "418/index.html", "search/index.html", "not-found/index.html", "api/404.json", "api/codes.json", "errors/404.html"}, nil},
 		{"summary of a code page", replace(content, "4xx/418.md", "A joke code", "A joking code"),
-			[]string{"/", "/4xx/", "/404/", "/418/", "/451/"}, []string{"418/index.html", "errors/418.html"}, nil},
+			// 418 has no translation: its zh-cn page shows the English summary.
+			[]string{"/", "/4xx/", "/404/", "/418/", "/451/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/"},
+			[]string{"418/index.html", "errors/418.html", "zh-cn/418/index.html"}, nil},
 		{"related codes", replace(content, "4xx/451.md", "status: unofficial", "status: unofficial\nrelated: [418]"),
-			[]string{"/", "/4xx/", "/418/", "/451/"}, []string{"451/index.html", "api/451.json"}, nil},
+			[]string{"/", "/4xx/", "/418/", "/451/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/418/", "/zh-cn/451/"}, []string{"451/index.html", "api/451.json"}, nil},
 		{"status", replace(content, "4xx/418.md", "status: reserved", "status: deprecated"),
-			[]string{"/", "/4xx/", "/404/", "/418/", "/451/"}, []string{"418/index.html", "index.html"}, nil},
+			[]string{"/", "/4xx/", "/404/", "/418/", "/451/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/"}, []string{"418/index.html", "index.html", "zh-cn/418/index.html"}, nil},
 		{"body of the home page", replace(content, "_index.md", "Welcome.", "Welcome, reader."),
-			[]string{"/"}, []string{"index.html"}, nil},
+			[]string{"/", "/zh-cn/"}, []string{"index.html"}, nil},
 		{"body of a class page", replace(content, "4xx/_index.md", "Codes that say", "Codes that tell"),
-			[]string{"/4xx/"}, []string{"4xx/index.html"}, nil},
+			[]string{"/4xx/", "/zh-cn/4xx/"}, []string{"4xx/index.html", "zh-cn/4xx/index.html"}, nil},
 		{"body of a plain page", replace(content, "about.md", "It tests plain pages.", "It tests plain pages well."),
-			[]string{"/about/"}, []string{"about/index.html"}, nil},
+			[]string{"/about/", "/zh-cn/about/"}, []string{"about/index.html", "zh-cn/about/index.html"}, nil},
 		{"a heading and a link", replace(content, "2xx/200.md", "All good.", "All good.\n\n## Also\n\nSee [418](/418/)."),
-			[]string{"/200/"}, []string{"200/index.html"}, nil},
+			[]string{"/200/", "/zh-cn/200/"}, []string{"200/index.html"}, nil},
 		// No shipped layout shows a plain page's title on another page.
-		{"title of a plain page", replace(content, "about.md", "title: About", "title: About us"), []string{"/about/"}, []string{"about/index.html"}, nil},
+		{"title of a plain page", replace(content, "about.md", "title: About", "title: About us"), []string{"/about/", "/zh-cn/about/"}, []string{"about/index.html"}, nil},
+		{"body of a translation", replace(content, "zh-cn/4xx/404.md", "这个 URL 上", "这个 URL 上确实"),
+			[]string{"/zh-cn/404/"}, []string{"zh-cn/404/index.html"}, nil},
+		{"title of a translation", replace(content, "zh-cn/4xx/404.md", "title: 未找到", "title: 找不到"),
+			[]string{"/zh-cn/", "/zh-cn/4xx/", "/zh-cn/200/", "/zh-cn/404/", "/zh-cn/418/"}, []string{"zh-cn/404/index.html", "zh-cn/index.html", "errors/zh-cn/404.html"}, nil},
 		{"title of the home page", replace(content, "_index.md", "title: Fixture codes", "title: Fixture status codes"), all, []string{"404/index.html", "404.html"}, nil},
 		{"title of a class page", replace(content, "4xx/_index.md", "title: Client errors", "title: Client mistakes"), all, []string{"about/index.html", "404.html"}, nil},
 		{"an alias added", replace(content, "4xx/418.md", "status: deprecated", "status: deprecated\naliases: [teapot]"), all, []string{"teapot/index.html"}, nil},
@@ -81,7 +87,7 @@ func TestIncrementalMatchesFull(t *testing.T) {
 			setFile(content, "3xx/_index.md", "---\ntitle: Redirection\nsummary: Go elsewhere.\n---\nMoves.\n")
 			setFile(content, "3xx/301.md", "---\ntitle: Moved Permanently\nsummary: It moved.\nstatus: standard\n---\nFor good.\n")
 		}, all, []string{"3xx/index.html", "301/index.html"}, nil},
-		{"a layout", replace(layouts, "code.html", `<div class="prose">`, `<div class="prose" data-edited>`), all, []string{"404/index.html"}, nil},
+		{"a layout", replace(layouts, "code.html", `<div class="prose"`, `<div class="prose" data-edited`), all, []string{"404/index.html"}, nil},
 		{"a stylesheet", func() { setFile(static, "style.css", string(static["style.css"].Data)+"\n.edited{}\n") }, []string{}, []string{"style.css"}, nil},
 		{"a static file added", func() { setFile(static, "extra.txt", "extra") }, []string{}, []string{"extra.txt"}, nil},
 		{"a static file removed", func() { delete(static, "extra.txt") }, []string{}, nil, []string{"extra.txt"}},
@@ -111,10 +117,19 @@ func TestIncrementalMatchesFull(t *testing.T) {
 				t.Errorf("%s: incremental build has %s, a full build not", tt.name, name)
 			}
 		}
-		idx, err := res.build.index()
-		fullIdx, fullErr := full.build.index()
-		if err != nil || fullErr != nil || string(idx) != string(fullIdx) || !strings.HasPrefix(string(idx), "window.statusdocsIndex=") {
-			t.Errorf("%s: search index differs from a full build's (%v, %v)", tt.name, err, fullErr)
+		if len(res.build.indexes) != len(full.build.indexes) {
+			t.Errorf("%s: %d search indexes, a full build %d", tt.name, len(res.build.indexes), len(full.build.indexes))
+		}
+		for name, index := range full.build.indexes {
+			fullIdx, fullErr := index()
+			var idx []byte
+			var err error
+			if index := res.build.indexes[name]; index != nil {
+				idx, err = index()
+			}
+			if err != nil || fullErr != nil || string(idx) != string(fullIdx) || !strings.HasPrefix(string(idx), "window.statusdocsIndex=") {
+				t.Errorf("%s: search index %s differs from a full build's (%v, %v)", tt.name, name, err, fullErr)
+			}
 		}
 		if len(tt.rendered) == 1 && tt.rendered[0] == "*" {
 			if res.rendered != res.pages {
@@ -152,7 +167,7 @@ func TestPlanRenders(t *testing.T) {
 	first := b.build(context.Background()).build
 	setFile(content, "4xx/418.md", strings.Replace(string(content["4xx/418.md"].Data), "A joke code", "A silly code", 1))
 	laySum, _, _ := hashFiles(cfg.Layouts)
-	s, err := site.LoadSite(context.Background(), b.cfg, b.loadPage)
+	s, err := site.LoadSite(context.Background(), b.cfg, b.loadPage, b.loadBody)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,8 +176,10 @@ func TestPlanRenders(t *testing.T) {
 	for _, pg := range p.pages {
 		urls = append(urls, pg.URL)
 	}
-	// 418's class, home, neighbours 404 and 451, and 404 that lists it as related.
-	if want := []string{"/", "/4xx/", "/404/", "/418/", "/451/"}; p.all || !p.meta || !slices.Equal(urls, want) {
+	// 418's class, home, neighbours 404 and 451, and 404 that lists it as
+	// related; and the same pages of the zh-cn edition, where 418 has no
+	// translation and shows the English summary.
+	if want := []string{"/", "/4xx/", "/404/", "/418/", "/451/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/"}; p.all || !p.meta || !slices.Equal(urls, want) {
 		t.Errorf("plan for a summary edit: all=%v meta=%v pages %v, want %v", p.all, p.meta, urls, want)
 	}
 	res := b.build(context.Background())
@@ -171,8 +188,8 @@ func TestPlanRenders(t *testing.T) {
 	}
 	delete(content, "4xx/451.md")
 	res2 := b.build(context.Background())
-	if d := diffBuilds(res.build, res2.build); !slices.Equal(d.removed, []string{"/451/"}) || d.edited != nil {
-		t.Errorf("diff after a delete: edited %v, removed %v; want none, [/451/]", d.edited, d.removed)
+	if d := diffBuilds(res.build, res2.build); !slices.Equal(d.removed, []string{"/451/", "/zh-cn/451/"}) || d.edited != nil {
+		t.Errorf("diff after a delete: edited %v, removed %v; want none, [/451/ /zh-cn/451/]", d.edited, d.removed)
 	}
 }
 

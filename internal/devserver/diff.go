@@ -14,6 +14,18 @@ import (
 // the same URLs, and the same home and class front matter: what decides
 // the structure every page shows.
 func sameShape(a, b *content.Site) bool {
+	if len(a.Editions) != len(b.Editions) {
+		return false
+	}
+	for i := range a.Editions {
+		if a.Editions[i] != a && (a.Editions[i].Lang != b.Editions[i].Lang || !sameShape1(a.Editions[i], b.Editions[i])) {
+			return false
+		}
+	}
+	return sameShape1(a, b)
+}
+
+func sameShape1(a, b *content.Site) bool {
 	pa, pb := a.Pages(), b.Pages()
 	if len(pa) != len(pb) || len(a.Aliases) != len(b.Aliases) {
 		return false
@@ -38,15 +50,22 @@ func sameShape(a, b *content.Site) bool {
 // and file: everything of a page other pages may show.
 func sameMeta(a, b *content.Page) bool {
 	return a.File == b.File && a.URL == b.URL && a.Kind == b.Kind && a.Code == b.Code && a.Class == b.Class &&
+		a.Untranslated == b.Untranslated && slices.EqualFunc(a.Senders, b.Senders, sameSender) &&
 		a.Title == b.Title && a.Summary == b.Summary && a.Status == b.Status &&
 		slices.Equal(a.Spec, b.Spec) && slices.Equal(a.Former, b.Former) && slices.Equal(a.Headers, b.Headers) &&
 		slices.Equal(a.Aliases, b.Aliases) && slices.Equal(a.Constants, b.Constants) &&
 		slices.Equal(a.RelatedCodes, b.RelatedCodes)
 }
 
+func sameSender(a, b content.Sender) bool {
+	return a.By == b.By && a.Tell == b.Tell && slices.Equal(a.Products, b.Products)
+}
+
 // sameBody reports whether two loads of a page have the same body.
+// A translation gone stale shows a notice on itself only: a change of its
+// body, not of what other pages show of it.
 func sameBody(a, b *content.Page) bool {
-	return bytes.Equal(a.Body, b.Body) && a.Text == b.Text && slices.Equal(a.Headings, b.Headings)
+	return a.Stale == b.Stale && bytes.Equal(a.Body, b.Body) && a.Text == b.Text && slices.Equal(a.Headings, b.Headings)
 }
 
 // samePage reports whether two loads of a page are alike in every way its
@@ -63,13 +82,23 @@ type buildDiff struct {
 // diffBuilds compares a new build with the one served before.
 func diffBuilds(old, cur *devBuild) buildDiff {
 	d := buildDiff{changed: changedFiles(old.files, cur.files)}
-	for _, p := range cur.site.Pages() {
-		if o := old.site.ByURL(p.URL); o == nil || !samePage(o, p) {
+	for _, p := range cur.site.AllPages() {
+		o := old.site.Find(p.URL)
+		if p.Source != nil {
+			// A page of another edition was edited when its translation
+			// was: one shown untranslated, or changed through the facts of
+			// the page it translates, is that page's edit.
+			if !p.Untranslated && (o == nil || o.TextHash != p.TextHash) {
+				d.edited = append(d.edited, p.URL)
+			}
+			continue
+		}
+		if o == nil || !samePage(o, p) {
 			d.edited = append(d.edited, p.URL)
 		}
 	}
-	for _, p := range old.site.Pages() {
-		if cur.site.ByURL(p.URL) == nil {
+	for _, p := range old.site.AllPages() {
+		if cur.site.Find(p.URL) == nil {
 			d.removed = append(d.removed, p.URL)
 		}
 	}

@@ -9,8 +9,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-
-	"github.com/statusdocs/statusdocs/internal/site"
 )
 
 // ServeHTTP serves the current build: its files, the site's not-found
@@ -44,8 +42,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveFile(w, r, name, data, http.StatusOK, b.id)
 		return
 	}
-	if name == site.SearchIndexFile {
-		data, err := b.index()
+	if index := b.indexes[name]; index != nil {
+		data, err := index()
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -62,6 +60,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				target += "?" + r.URL.RawQuery
 			}
 			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return
+		}
+	}
+	// Under an edition's folder, its own not-found page (zh-cn/404.html).
+	if dir, _, ok := strings.Cut(name, "/"); ok {
+		if data, ok := b.files[dir+"/404.html"]; ok {
+			serveFile(w, r, dir+"/404.html", data, http.StatusNotFound, b.id)
 			return
 		}
 	}

@@ -184,7 +184,7 @@ func TestWatch(t *testing.T) {
 					func(n string) { gone(n, "/301/"); gone(n, "/3xx/") }},
 				{"layout", func() {
 					p := file("layouts", "code.html")
-					write(p, strings.Replace(read(p), `<div class="prose">`, `<div class="prose" data-watched>`, 1))
+					write(p, strings.Replace(read(p), `<div class="prose"`, `<div class="prose" data-watched`, 1))
 				}, func(n string) { served(n, "/404/", "data-watched") }},
 				{"static", func() {
 					p := file("static", "style.css")
@@ -334,7 +334,7 @@ func TestSettle(t *testing.T) {
 	setFile(layouts, "code.html", "")
 	changes <- []string{"layouts/code.html"}
 	testenv.WaitFor(t, "the build with the empty layout", func() bool { return built() == n+1 })
-	setFile(layouts, "code.html", strings.Replace(goodCode, `<div class="prose">`, `<div class="prose" data-rewritten>`, 1))
+	setFile(layouts, "code.html", strings.Replace(goodCode, `<div class="prose"`, `<div class="prose" data-rewritten`, 1))
 	changes <- []string{"layouts/code.html"}
 	testenv.WaitFor(t, "the rewritten layout", func() bool {
 		_, body := get(t, s, "GET", "/404/") // waits for the loop to be idle

@@ -127,12 +127,14 @@ func prepare(ctx context.Context, cfg *Config) (*prepared, error) {
 	}()
 	p := &prepared{cfg: cfg, r: NewRenderer(cfg), lk: render.NewLinker(cfg.Offline, cfg.BaseURL)}
 	var load PageLoader // nil: bodies are rendered as pages are written
+	var body BodyLoader
 	if cfg.noStream {
 		load = func(name, display string, src []byte, _ [sha256.Size]byte) (*content.Page, error) {
 			return p.r.Page(name, display, src, p.lk)
 		}
+		body = func(pg *content.Page, src []byte) error { return p.r.Body(pg, src, p.lk, false) }
 	}
-	s, sum, err := loadPages(ctx, cfg, load)
+	s, sum, err := loadPages(ctx, cfg, load, body)
 	pp := <-prep
 	if pp.err != nil {
 		return nil, pp.err

@@ -51,7 +51,7 @@ func mustBuild(t testing.TB, cfg *Config) *Result {
 // a build of cfg show them.
 func loadAll(t testing.TB, cfg *Config) *content.Site {
 	t.Helper()
-	s, err := LoadSite(context.Background(), cfg, nil)
+	s, err := LoadSite(context.Background(), cfg, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,19 +21,33 @@ import (
 // rebuilds.
 type PageLoader func(name, display string, src []byte, sum [sha256.Size]byte) (*content.Page, error)
 
+// BodyLoader renders the body of a page of another language's edition
+// from src, the file it shows (its translation, or the page it has no
+// translation of yet). The dev server passes one that keeps bodies between
+// rebuilds.
+type BodyLoader func(p *content.Page, src []byte) error
+
 // LoadSite loads every content file of cfg, its body rendered as a build
 // of cfg renders it, through load when it is not nil, and links them into
 // a site, with the names of the static and generated files known so links
 // to them can be checked. Every broken file is reported, not just the
 // first.
-func LoadSite(ctx context.Context, cfg *Config, load PageLoader) (*content.Site, error) {
-	if load == nil {
+//
+// The pages of other languages' editions are rendered too, through body
+// when it is not nil.
+func LoadSite(ctx context.Context, cfg *Config, load PageLoader, body BodyLoader) (*content.Site, error) {
+	if load == nil || body == nil {
 		r, lk := NewRenderer(cfg), render.NewLinker(cfg.Offline, cfg.BaseURL)
-		load = func(name, display string, src []byte, _ [sha256.Size]byte) (*content.Page, error) {
-			return r.Page(name, display, src, lk)
+		if load == nil {
+			load = func(name, display string, src []byte, _ [sha256.Size]byte) (*content.Page, error) {
+				return r.Page(name, display, src, lk)
+			}
+		}
+		if body == nil {
+			body = func(p *content.Page, src []byte) error { return r.Body(p, src, lk, false) }
 		}
 	}
-	s, _, err := loadPages(ctx, cfg, load)
+	s, _, err := loadPages(ctx, cfg, load, body)
 	return s, err
 }
 
@@ -41,7 +55,7 @@ func LoadSite(ctx context.Context, cfg *Config, load PageLoader) (*content.Site,
 // writer renders each body as it writes the page, so a big site is never
 // held in memory whole. It also returns a hash of every content file's
 // name and bytes, and of the options that change every page.
-func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site, [sha256.Size]byte, error) {
+func loadPages(ctx context.Context, cfg *Config, load PageLoader, body BodyLoader) (*content.Site, [sha256.Size]byte, error) {
 	var sum [sha256.Size]byte
 	static, err := ListFiles(cfg.Static.FS)
 	if err != nil {
@@ -113,6 +127,11 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 		return nil, sum, err
 	}
 	s := eds[0]
+	if body != nil && load != nil {
+		if err := loadBodies(ctx, cfg, eds[1:], body); err != nil {
+			return nil, sum, err
+		}
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "offline=%v\n", cfg.Offline)
 	for i, name := range names {
@@ -123,6 +142,32 @@ func loadPages(ctx context.Context, cfg *Config, load PageLoader) (*content.Site
 }
 
 var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// loadBodies renders the bodies of the pages of editions eds, as a build
+// that renders every body before writing does with the default's.
+func loadBodies(ctx context.Context, cfg *Config, eds []*content.Site, body BodyLoader) error {
+	var pages []*content.Page
+	for _, e := range eds {
+		pages = append(pages, e.Pages()...)
+	}
+	errs := make([]error, len(pages))
+	parallel(ctx, len(pages), 1, func(i int) {
+		p := pages[i]
+		src := p.Src
+		if src == nil {
+			var err error
+			if src, err = fs.ReadFile(cfg.Content.FS, p.Path); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", p.File, err)
+				return
+			}
+		}
+		errs[i] = body(p, src)
+	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
 
 // Langs returns the languages the layouts have a catalogue for
 // (i18n/<lang>.yaml), the default first: a content folder named after one

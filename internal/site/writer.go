@@ -236,6 +236,12 @@ func (w *Writer) indexName() string {
 	return strings.TrimPrefix(w.lk.Asset(w.site.Prefix()+"/"+SearchIndexFile), "/")
 }
 
+// IndexName returns the output name of an edition's search index, unhashed:
+// search-index.js, zh-cn/search-index.js.
+func IndexName(s *content.Site) string {
+	return strings.TrimPrefix(s.Prefix()+"/"+SearchIndexFile, "/")
+}
+
 // WriteSome writes the given pages, the files that list front matter when
 // meta is set, and the assets: what a rebuild of the dev server writes over
 // a copy of the last build's files. It neither checks links nor writes the
@@ -370,7 +376,7 @@ var aliasPage = template.Must(template.New("alias").Parse(`<!DOCTYPE html>
 <meta http-equiv="refresh" content="0; url={{.Target}}">
 </head>
 <body>
-<p>{{.Moved}} <a href="{{.Target}}">{{.Title}}</a></p>
+<p>{{.Moved}}</p>
 </body>
 </html>
 `))
@@ -382,7 +388,11 @@ func (w *Writer) writeAlias(a content.Alias) error {
 		canonical = target
 	}
 	c := w.cat()
-	data := struct{ Lang, Moved, Title, Target, Canonical string }{c.Tag(), c.Must("alias.moved"), a.Page.Label(), target, canonical}
+	link := fmt.Sprintf(`<a href="%s">%s</a>`, template.HTMLEscapeString(target), template.HTMLEscapeString(a.Page.Label()))
+	data := struct {
+		Lang, Title, Target, Canonical string
+		Moved                          template.HTML
+	}{c.Tag(), a.Page.Label(), target, canonical, template.HTML(fmt.Sprintf(c.Must("alias.moved"), link))}
 	return w.create(OutPath(a.URL), func(out io.Writer) error {
 		return aliasPage.Execute(out, data)
 	})
