@@ -25,7 +25,7 @@ func TestCheckCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"check", "-cache", cache}, &stdout, &stderr); err != nil {
 		t.Fatalf("check of the shipped site: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
-	if !regexp.MustCompile(`^checked \d+ pages: no problems\n$`).MatchString(stdout.String()) {
+	if !regexp.MustCompile(`^checked \d+ pages in 2 languages: no problems\n$`).MatchString(stdout.String()) {
 		t.Errorf("stdout = %q", stdout.String())
 	}
 

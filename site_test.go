@@ -7,8 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -115,25 +117,46 @@ func TestShippedSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	codesByClass := map[int][]int{}
+	alternates := map[string]map[string]string{} // page URL → hreflang → URL
 	for _, name := range names {
-		p, err := content.Classify(name, name)
+		en, lang, wantLang := name, "", "en"
+		if rest, ok := strings.CutPrefix(name, "zh-cn/"); ok {
+			en, lang, wantLang = rest, "zh-cn", "zh-CN"
+		}
+		p, err := content.Classify(en, name)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if lang != "" {
+			p.URL = "/" + lang + p.URL
 		}
 		out := filepath.Join(cfg.Out, filepath.FromSlash(site.OutPath(p.URL)))
 		if _, err := os.Stat(out); err != nil {
 			t.Errorf("%s: no page: %v", name, err)
 			continue
 		}
-		if p.Kind == content.KindCode {
+		if p.Kind == content.KindCode && lang == "" {
 			codesByClass[p.Class] = append(codesByClass[p.Class], p.Code)
 		}
 		doc := testenv.ParseHTML(t, out)
+		alts := map[string]string{}
+		for _, l := range testenv.FindAll(doc, func(n *html.Node) bool { return n.Data == "link" && testenv.Attr(n, "rel") == "alternate" }) {
+			u, err := url.Parse("http://h" + p.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, _ := url.Parse(testenv.Attr(l, "href"))
+			alts[testenv.Attr(l, "hreflang")] = u.ResolveReference(ref).Path
+		}
+		alternates[p.URL] = alts
+		if en, zh := alts["en"], alts["zh-CN"]; en == "" || zh == "" || alts["x-default"] != en || (p.URL != en && p.URL != zh) {
+			t.Errorf("%s: alternates %v: want en, zh-CN (one of them itself) and x-default = en", out, alts)
+		}
 		if h1 := testenv.FindAll(doc, func(n *html.Node) bool { return n.Data == "h1" }); len(h1) != 1 {
 			t.Errorf("%s: %d h1 elements, want 1", out, len(h1))
 		}
-		if htmlEl := testenv.FindAll(doc, func(n *html.Node) bool { return n.Data == "html" }); testenv.Attr(htmlEl[0], "lang") == "" {
-			t.Errorf("%s: no lang", out)
+		if htmlEl := testenv.FindAll(doc, func(n *html.Node) bool { return n.Data == "html" }); testenv.Attr(htmlEl[0], "lang") != wantLang {
+			t.Errorf("%s: lang %q, want %s", out, testenv.Attr(htmlEl[0], "lang"), wantLang)
 		}
 		if d := testenv.FindAll(doc, func(n *html.Node) bool { return n.Data == "meta" && testenv.Attr(n, "name") == "description" }); len(d) != 1 || testenv.Attr(d[0], "content") == "" {
 			t.Errorf("%s: no description", out)
@@ -148,6 +171,19 @@ func TestShippedSite(t *testing.T) {
 			}
 			ids[testenv.Attr(n, "id")] = true
 		}
+	}
+	// hreflang pairs are reciprocal: each alternate names this page back.
+	for page, alts := range alternates {
+		for tag, other := range alts {
+			if back := alternates[other]; back == nil {
+				t.Errorf("%s: alternate %s %s is not a page", page, tag, other)
+			} else if tag != "x-default" && !slices.Contains(slices.Collect(maps.Values(back)), page) {
+				t.Errorf("%s lists %s (%s), which does not list it back: %v", page, other, tag, back)
+			}
+		}
+	}
+	if len(alternates) != 188 {
+		t.Errorf("%d pages checked, want 188 (94 in each language)", len(alternates))
 	}
 	for class := 1; class <= 5; class++ {
 		want := codesByClass[class]
@@ -216,7 +252,7 @@ func TestCLI(t *testing.T) {
 	if err != nil {
 		t.Fatalf("build: %v\n%s", err, stderr.String())
 	}
-	if !regexp.MustCompile(`^built 8 pages and \d+ static files in .* into .*site\n$`).MatchString(stdout.String()) {
+	if !regexp.MustCompile(`^built 16 pages in 2 languages and \d+ static files in .* into .*site\n$`).MatchString(stdout.String()) {
 		t.Errorf("summary line = %q", stdout.String())
 	}
 	stderr.Reset()
@@ -291,7 +327,7 @@ func TestServeCommand(t *testing.T) {
 	urlRE := regexp.MustCompile(`serving (http://127\.0\.0\.1:\d+/)`)
 	testenv.WaitFor(t, "the serving line", func() bool { return urlRE.MatchString(logs.String()) })
 	base := urlRE.FindStringSubmatch(logs.String())[1]
-	if !regexp.MustCompile(`(?m)^built 8 pages in `).MatchString(logs.String()) {
+	if !regexp.MustCompile(`(?m)^built 16 pages in `).MatchString(logs.String()) {
 		t.Errorf("log lacks the first build line:\n%s", logs)
 	}
 	body := testenv.HTTPGet(t, base+"404/", 200)
@@ -304,7 +340,7 @@ func TestServeCommand(t *testing.T) {
 	testenv.WaitFor(t, "the edit to be served", func() bool {
 		return strings.Contains(testenv.HTTPGet(t, base+"404/", 200), "A sentence written while serving.")
 	})
-	if !regexp.MustCompile(`(?m)^\S*content/4xx/404\.md changed: 1 file parsed, 1 of 8 pages rendered in \S+; reloaded 0 pages$`).MatchString(logs.String()) {
+	if !regexp.MustCompile(`(?m)^\S*content/4xx/404\.md changed: 1 file parsed, 2 of 16 pages rendered in \S+; reloaded 0 pages$`).MatchString(logs.String()) {
 		t.Errorf("log lacks the rebuild line:\n%s", logs)
 	}
 	cancel()

@@ -8,9 +8,9 @@ import (
 // how a reader can tell it was that one: the question people arrive with
 // when a code turns up in a log or a browser.
 type Sender struct {
-	By       string   `yaml:"by" json:"by"`             // one of Senders' keys
-	Products []string `yaml:"products" json:"products"` // e.g. nginx, Cloudflare
-	Tell     string   `yaml:"tell" json:"tell"`         // how to tell; `code` spans only
+	By       string   `yaml:"by" json:"by"`                       // one of Senders' keys
+	Products []string `yaml:"products" json:"products,omitempty"` // e.g. nginx, Cloudflare
+	Tell     string   `yaml:"tell" json:"tell"`                   // how to tell; `code` spans only
 }
 
 // Senders is the fixed vocabulary of a sender's by field, in the order

@@ -16,17 +16,42 @@ func (w *Writer) writeSitemap() error {
 	if w.lk.BaseURL() == "" {
 		return nil
 	}
+	// With more than one edition, each entry lists every language's page
+	// (xhtml:link alternates, x-default the default language's), as
+	// search engines ask of multilingual sites.
+	type link struct {
+		Rel      string `xml:"rel,attr"`
+		Hreflang string `xml:"hreflang,attr"`
+		Href     string `xml:"href,attr"`
+	}
 	type entry struct {
-		Loc string `xml:"loc"`
+		Loc   string `xml:"loc"`
+		Links []link `xml:"xhtml:link"`
 	}
 	var set struct {
 		XMLName xml.Name `xml:"urlset"`
 		NS      string   `xml:"xmlns,attr"`
+		XHTML   string   `xml:"xmlns:xhtml,attr,omitempty"`
 		URLs    []entry  `xml:"url"`
 	}
 	set.NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-	for _, p := range w.site.Pages() {
-		set.URLs = append(set.URLs, entry{Loc: w.lk.Abs(p.URL)})
+	eds := w.site.Editions
+	if len(eds) > 1 {
+		set.XHTML = "http://www.w3.org/1999/xhtml"
+	}
+	for _, p := range w.site.AllPages() {
+		e := entry{Loc: w.lk.Abs(p.URL)}
+		if len(eds) > 1 {
+			for _, s := range eds {
+				if q := p.In(s); q != nil {
+					e.Links = append(e.Links, link{"alternate", w.lay.Catalog(s.Lang).Tag(), w.lk.Abs(q.URL)})
+				}
+			}
+			if q := p.In(eds[0]); q != nil {
+				e.Links = append(e.Links, link{"alternate", "x-default", w.lk.Abs(q.URL)})
+			}
+		}
+		set.URLs = append(set.URLs, e)
 	}
 	data, err := xml.MarshalIndent(set, "", "  ")
 	if err != nil {
@@ -63,6 +88,24 @@ type APICode struct {
 	// ConstantVersions notes, per language, a constant that only newer
 	// versions have and the name older ones use.
 	ConstantVersions map[string]ConstantVersion `json:"constant_versions,omitempty"`
+	// Senders are the parties that typically produce the code.
+	Senders []content.Sender `json:"senders,omitempty"`
+	// Translations give the code's page in each other language: its
+	// title and summary there, and its path.
+	Translations map[string]APIText `json:"translations,omitempty"`
+}
+
+// APIText is a code's page in one language.
+type APIText struct {
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	Path    string `json:"path"`
+	URL     string `json:"url,omitempty"`
+	// Translated is false for a page not translated yet (its text is the
+	// default language's); Stale for a translation made from an older
+	// text of the page.
+	Translated bool `json:"translated"`
+	Stale      bool `json:"stale,omitempty"`
 }
 
 // ConstantVersion is the version note of one constant.
@@ -82,11 +125,21 @@ func (w *Writer) apiCode(p *content.Page, full bool) APICode {
 	if c.Spec == nil {
 		c.Spec = []content.Spec{}
 	}
+	for _, s := range w.site.Editions[1:] {
+		if q := p.In(s); q != nil {
+			if c.Translations == nil {
+				c.Translations = map[string]APIText{}
+			}
+			c.Translations[s.Lang] = APIText{Title: q.Title, Summary: q.Summary, Path: strings.TrimPrefix(q.URL, "/"),
+				URL: w.lk.Abs(q.URL), Translated: !q.Untranslated, Stale: q.Stale}
+		}
+	}
 	if full {
 		for _, r := range p.Related {
 			c.Related = append(c.Related, r.Code)
 		}
 		c.Headers = p.Headers
+		c.Senders = p.Senders
 		if len(p.Constants) > 0 {
 			c.Constants = map[string]string{}
 			for _, k := range p.Constants {

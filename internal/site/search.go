@@ -40,8 +40,14 @@ func SearchIndex(site *content.Site, lk *render.Linker) ([]byte, error) {
 			title = p.ClassName() + " " + p.Title
 		}
 		path := lk.Rel("/", p.URL)
+		aliases := aliasWords(p.Aliases)
+		if p.Source != nil && p.Source.Title != p.Title {
+			// From a translation, the reason phrase people see on the
+			// wire still finds the page ("gateway timeout").
+			aliases = append([]string{p.Source.Title}, aliases...)
+		}
 		docs = append(docs, searchDoc{
-			path, p.Code, title, strings.Join(p.Former, " · "), strings.Join(aliasWords(p.Aliases), " · "),
+			path, p.Code, title, strings.Join(p.Former, " · "), strings.Join(aliases, " · "),
 			p.Summary, strings.Join(heads, " · "), "", p.Status,
 		})
 		words := p.Text
