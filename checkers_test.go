@@ -121,6 +121,9 @@ func TestAxe(t *testing.T) {
 		{"/", ""}, {"/4xx/", ""}, {"/404/", ""}, {"/418/", ""}, {"/520/", ""}, {"/404.html", ""},
 		{"/errors/503.html", ""}, {"/search/?q=teapot", ""}, {"/search/?q=zzzzqqq", ""},
 		{"/", "redirect"}, {"/", "zzzzqqq"},
+		// The Chinese edition.
+		{"/zh-cn/", ""}, {"/zh-cn/4xx/", ""}, {"/zh-cn/404/", ""}, {"/zh-cn/520/", ""}, {"/zh-cn/404.html", ""},
+		{"/errors/zh-cn/503.html", ""}, {"/zh-cn/search/?q=%E6%9C%AA%E6%89%BE%E5%88%B0", ""}, {"/zh-cn/", "重定向"},
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		setScheme := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {

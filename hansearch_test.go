@@ -1,8 +1,10 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -68,5 +70,77 @@ func TestHanSearch(t *testing.T) {
 		if got := typeQuery(t, ctx, "服务"); !slices.Contains(got, "503") {
 			t.Errorf("%s: 服务 gave %v, want 503 among them", where, got)
 		}
+	}
+}
+
+// TestChineseEdition searches the shipped site's Chinese edition, hosted
+// and from file://: Chinese words find their pages though Chinese has no
+// spaces, a class's Chinese name lists its codes, codes, mixed queries and
+// the English reason phrase still work, results open the Chinese pages, and
+// the interface speaks Chinese.
+func TestChineseEdition(t *testing.T) {
+	ctx := testenv.NewTab(t)
+	build := func(offline bool) *site.Config {
+		cfg := shippedConfig(t)
+		cfg.HashAssets, cfg.Offline = true, offline
+		mustBuild(t, cfg)
+		return cfg
+	}
+	hosted, offline := build(false), build(true)
+	tests := []struct {
+		query string
+		first string
+	}{
+		{"未找到", "404"},
+		{"服务不可用", "503"},
+		{"内容过大", "413"},
+		{"404", "404"},
+		{"413 请求", "413"},
+		{"gateway timeout", "504"}, // the English reason phrase, from a Chinese page
+		{"网关超时", "504"},
+	}
+	for _, where := range []string{serveDir(t, hosted.Out) + "/zh-cn/", "file://" + filepath.Join(offline.Out, "zh-cn", "index.html")} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(where)); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range tests {
+			got := typeQuery(t, ctx, tt.query)
+			if len(got) == 0 || got[0] != tt.first {
+				t.Errorf("%s: %q gave %v, want %s first", where, tt.query, got, tt.first)
+			}
+		}
+		// 重定向 (redirection) lists the class and every 3xx code first.
+		got := typeQuery(t, ctx, "重定向")
+		want := []string{"3xx", "300", "301", "302", "303", "304", "305", "306", "307", "308"}
+		if len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+			t.Errorf("%s: 重定向 gave %v, want %v first", where, got, want)
+		}
+		typeQuery(t, ctx, "未找到")
+		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#search-results li[role=option]").getAttribute("data-href")`))
+		if err != nil || !strings.Contains(href, "zh-cn/404/") {
+			t.Errorf("%s: the 未找到 result opens %q, want the zh-cn 404 page (%v)", where, href, err)
+		}
+		typeQuery(t, ctx, "520")
+		badge, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("#search-results li .badge") || {}).textContent || ""`))
+		if err != nil || badge != "非官方" {
+			t.Errorf("%s: 520's badge %q, want 非官方", where, badge)
+		}
+		typeQuery(t, ctx, "没有这种状态码吧")
+		none, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("search-live").textContent`))
+		if err != nil || none != "没有匹配的状态码。" {
+			t.Errorf("%s: no results announced as %q, want 没有匹配的状态码。", where, none)
+		}
+	}
+	for _, ed := range []string{"", "zh-cn/"} {
+		info, err := os.Stat(filepath.Join(hosted.Out, ed))
+		if err != nil || !info.IsDir() {
+			t.Fatal(err)
+		}
+		idx, _ := filepath.Glob(filepath.Join(hosted.Out, ed, "search-index.*.js"))
+		if len(idx) != 1 {
+			t.Fatalf("%s: search indexes %v", ed, idx)
+		}
+		st, _ := os.Stat(idx[0])
+		t.Logf("search index %s: %d bytes", idx[0][len(hosted.Out)+1:], st.Size())
 	}
 }

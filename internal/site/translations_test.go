@@ -153,7 +153,9 @@ func TestCatalogErrors(t *testing.T) {
 	}{
 		{"missing in zh-cn", func(m fstest.MapFS) { edit(t, m, "i18n/zh-cn.yaml", "skip: 跳到正文\n", "") },
 			`layouts/i18n/zh-cn.yaml: message "skip" is missing (layouts/i18n/en.yaml:`},
-		{"extra in zh-cn", func(m fstest.MapFS) { edit(t, m, "i18n/zh-cn.yaml", "skip: 跳到正文\n", "skip: 跳到正文\nskipp: 多余\n") },
+		{"extra in zh-cn", func(m fstest.MapFS) {
+			edit(t, m, "i18n/zh-cn.yaml", "skip: 跳到正文\n", "skip: 跳到正文\nskipp: 多余\n")
+		},
 			`layouts/i18n/zh-cn.yaml:6: message "skipp" is not in layouts/i18n/en.yaml`},
 		{"unknown in a layout", func(m fstest.MapFS) { edit(t, m, "class.html", `{{t "class.codes"}}`, `{{t "class.kodes"}}`) },
 			`layouts/class.html:6: message "class.kodes" is not in layouts/i18n/en.yaml`},
