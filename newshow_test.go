@@ -83,6 +83,12 @@ func TestShowCommand(t *testing.T) {
 		}
 	}
 	var stdout, stderr bytes.Buffer
+	// Who sends it, as the page says.
+	if err := run(context.Background(), []string{"show", "520"}, &stdout, &stderr); err != nil ||
+		!strings.Contains(stdout.String(), "Usually sent by:\n  - a CDN (Cloudflare): ") || !strings.Contains(stdout.String(), "`CF-RAY`") {
+		t.Errorf("show 520: %v\n%s", err, stdout.String())
+	}
+	stdout.Reset()
 	if err := run(context.Background(), []string{"show", "-base-url", "https://example.org/docs/", "404"}, &stdout, &stderr); err != nil ||
 		!strings.Contains(stdout.String(), "More: https://example.org/docs/404/") {
 		t.Errorf("show -base-url: %v\n%s", err, stdout.String())

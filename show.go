@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/statusdocs/statusdocs/internal/content"
+	"github.com/statusdocs/statusdocs/internal/render"
 	"github.com/statusdocs/statusdocs/internal/site"
 )
 
@@ -56,6 +57,11 @@ func runShow(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	lay, err := render.ParseLayouts(cfg.Layouts.FS, cfg.Layouts.Name)
+	if err != nil {
+		return err
+	}
+	cat := lay.Catalog(content.DefaultLang)
 	hits := findCodes(s, query)
 	if len(hits) == 0 {
 		return fmt.Errorf("%w %q (try a code, a reason phrase or words of one)", errNoMatch, query)
@@ -71,6 +77,16 @@ func runShow(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "%d %s%s\n%s\n", p.Code, p.Title, status, p.Summary)
 		if len(p.Former) > 0 {
 			fmt.Fprintf(stdout, "Formerly: %s\n", strings.Join(p.Former, ", "))
+		}
+		if len(p.Senders) > 0 {
+			fmt.Fprintln(stdout, "Usually sent by:")
+			for _, sd := range p.Senders {
+				who := cat.Must("sender." + sd.By)
+				if len(sd.Products) > 0 {
+					who += " (" + strings.Join(sd.Products, ", ") + ")"
+				}
+				fmt.Fprintf(stdout, "  - %s: %s\n", who, sd.Tell)
+			}
 		}
 		ref := p.URL
 		if base != "" {

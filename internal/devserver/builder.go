@@ -292,6 +292,7 @@ func (b *builder) plan(s *content.Site, laySum [sha256.Size]byte) renderPlan {
 		return p
 	}
 	meta, body := map[string]bool{}, map[string]bool{}
+	stale := false
 	for _, pg := range s.AllPages() {
 		old := last.site.Find(pg.URL)
 		if !sameMeta(old, pg) {
@@ -300,10 +301,13 @@ func (b *builder) plan(s *content.Site, laySum [sha256.Size]byte) renderPlan {
 		if !sameBody(old, pg) {
 			body[pg.URL] = true
 		}
+		if old != nil && old.Stale != pg.Stale {
+			stale = true // the API says which translations are stale
+		}
 	}
 	// The files that list front matter are written again on any change of
 	// it, and when 404.html or the search page read a body that changed.
-	p.meta = len(meta) > 0
+	p.meta = len(meta) > 0 || stale
 	for _, e := range s.Editions {
 		for _, url := range []string{e.Prefix() + "/404.html", e.Prefix() + "/search/"} {
 			if r := last.reads[url]; r == nil || r.Any(meta, body) {
