@@ -252,7 +252,7 @@ func TestCLI(t *testing.T) {
 	if err != nil {
 		t.Fatalf("build: %v\n%s", err, stderr.String())
 	}
-	if !regexp.MustCompile(`^built 16 pages in 2 languages and \d+ static files in .* into .*site\n$`).MatchString(stdout.String()) {
+	if !regexp.MustCompile(`^built 22 pages in 2 languages and \d+ static files in .* into .*site\n$`).MatchString(stdout.String()) {
 		t.Errorf("summary line = %q", stdout.String())
 	}
 	stderr.Reset()
@@ -327,7 +327,7 @@ func TestServeCommand(t *testing.T) {
 	urlRE := regexp.MustCompile(`serving (http://127\.0\.0\.1:\d+/)`)
 	testenv.WaitFor(t, "the serving line", func() bool { return urlRE.MatchString(logs.String()) })
 	base := urlRE.FindStringSubmatch(logs.String())[1]
-	if !regexp.MustCompile(`(?m)^built 16 pages in `).MatchString(logs.String()) {
+	if !regexp.MustCompile(`(?m)^built 22 pages in `).MatchString(logs.String()) {
 		t.Errorf("log lacks the first build line:\n%s", logs)
 	}
 	body := testenv.HTTPGet(t, base+"404/", 200)
@@ -340,7 +340,7 @@ func TestServeCommand(t *testing.T) {
 	testenv.WaitFor(t, "the edit to be served", func() bool {
 		return strings.Contains(testenv.HTTPGet(t, base+"404/", 200), "A sentence written while serving.")
 	})
-	if !regexp.MustCompile(`(?m)^\S*content/4xx/404\.md changed: 1 file parsed, 2 of 16 pages rendered in \S+; reloaded 0 pages$`).MatchString(logs.String()) {
+	if !regexp.MustCompile(`(?m)^\S*content/4xx/404\.md changed: 1 file parsed, 2 of 22 pages rendered in \S+; reloaded 0 pages$`).MatchString(logs.String()) {
 		t.Errorf("log lacks the rebuild line:\n%s", logs)
 	}
 	cancel()

@@ -26,6 +26,11 @@ type frontMatter struct {
 	Constants map[string]string `yaml:"constants"`
 	Aliases   []string          `yaml:"aliases"`
 	Senders   []Sender          `yaml:"senders"`
+	Cacheable bool              `yaml:"cacheable"`
+	Redirect  *Redirect         `yaml:"redirect"`
+	Codes     []int             `yaml:"codes"`
+	Columns   []string          `yaml:"columns"`
+	Tree      *Tree             `yaml:"tree"`
 }
 
 // strictYAML decodes front matter, the YAML between the "---" lines, with
@@ -158,15 +163,27 @@ func checkFrontMatter(p *Page, fm *frontMatter, raw []byte) error {
 				at("spec", "spec entry needs both name and url")
 			}
 		}
+		if r := fm.Redirect; r != nil && !slices.Contains(redirectMethods, r.Method) {
+			at("redirect", "redirect: method %q: want kept, get or may-change", r.Method)
+		}
 	} else {
 		// Code-only fields on another page are almost surely a mistake.
 		for key, set := range map[string]bool{
 			"status": fm.Status != "", "spec": fm.Spec != nil, "former": fm.Former != nil,
 			"related": fm.Related != nil, "headers": fm.Headers != nil, "constants": fm.Constants != nil,
-			"aliases": fm.Aliases != nil, "senders": fm.Senders != nil,
+			"aliases": fm.Aliases != nil, "senders": fm.Senders != nil, "cacheable": fm.Cacheable, "redirect": fm.Redirect != nil,
 		} {
 			if set {
 				at(key, "%q is only allowed on status code pages", key)
+			}
+		}
+	}
+	if p.Kind == KindGuide {
+		errs = append(errs, checkGuideFields(fm, p.File, at)...)
+	} else {
+		for key, set := range map[string]bool{"codes": fm.Codes != nil, "columns": fm.Columns != nil, "tree": fm.Tree != nil} {
+			if set {
+				at(key, "%q is only allowed on guides (content/guides/)", key)
 			}
 		}
 	}
@@ -203,6 +220,7 @@ func checkFrontMatter(p *Page, fm *frontMatter, raw []byte) error {
 	p.Title, p.Summary, p.Status = fm.Title, strings.TrimSpace(fm.Summary), fm.Status
 	p.Spec, p.Former, p.Headers, p.Aliases = fm.Spec, fm.Former, fm.Headers, fm.Aliases
 	p.RelatedCodes, p.Senders = fm.Related, fm.Senders
+	p.Cacheable, p.Redirect, p.GuideCodes, p.Columns, p.Tree = fm.Cacheable, fm.Redirect, fm.Codes, fm.Columns, fm.Tree
 	return errors.Join(errs...)
 }
 

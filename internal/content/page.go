@@ -13,15 +13,17 @@ import (
 type Kind int
 
 const (
-	KindHome  Kind = iota // content/_index.md
-	KindClass             // content/4xx/_index.md
-	KindCode              // content/4xx/404.md
-	KindPlain             // any other content/**/*.md
+	KindHome   Kind = iota // content/_index.md
+	KindClass              // content/4xx/_index.md
+	KindCode               // content/4xx/404.md
+	KindPlain              // any other content/**/*.md
+	KindGuide              // content/guides/redirects.md
+	KindGuides             // content/guides/_index.md
 )
 
 // String returns the kind's layout name, as in layouts/<name>.html.
 func (k Kind) String() string {
-	return [...]string{"home", "class", "code", "page"}[k]
+	return [...]string{"home", "class", "code", "page", "guide", "guides"}[k]
 }
 
 // statuses lists the values allowed in a code page's status field, with the
@@ -93,6 +95,17 @@ type Page struct {
 	Aliases   []string
 	Constants []Constant
 	Senders   []Sender
+	// Cacheable is a code's being heuristically cacheable (RFC 9110,
+	// section 15.1): a cache may reuse it without explicit freshness.
+	Cacheable bool
+	Redirect  *Redirect // redirection codes: permanent, method
+
+	// Guides: the codes a comparison names, its table's columns, a
+	// decision guide's tree. Code pages list the guides covering them.
+	GuideCodes []int
+	Columns    []string
+	Tree       *Tree
+	Guides     []*Page
 
 	// Set by render from the Markdown body.
 	Body        []byte // rendered HTML

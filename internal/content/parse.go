@@ -65,6 +65,10 @@ func Classify(name, display string) (p *Page, err error) {
 			return nil, Errorf(display, 0, "class folder %q is not one of 1xx to 5xx", dir)
 		}
 		p.Kind, p.URL, p.Class = KindClass, "/"+dir+"/", c
+	case dir == "guides" && base == "_index.md":
+		p.Kind, p.URL = KindGuides, "/guides/"
+	case dir == "guides":
+		p.Kind, p.URL = KindGuide, "/guides/"+strings.TrimSuffix(base, ".md")+"/"
 	case codeFile.MatchString(base):
 		code, err := strconv.Atoi(strings.TrimSuffix(base, ".md"))
 		if err != nil || code < 100 || code > 599 {

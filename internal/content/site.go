@@ -15,7 +15,10 @@ type Site struct {
 	Classes  []*Page // class pages, 1xx to 5xx
 	Codes    []*Page // code pages in numeric order
 	Plain    []*Page // other pages, by URL
-	Aliases  []Alias
+	Guides   []*Page // guides (content/guides/*.md), by URL
+	// GuideIndex is content/guides/_index.md, or nil.
+	GuideIndex *Page
+	Aliases    []Alias
 
 	byURL     map[string]*Page
 	byCode    map[int]*Page
@@ -31,11 +34,15 @@ type Alias struct {
 
 // Pages returns every page of the site in a stable order.
 func (s *Site) Pages() []*Page {
-	all := make([]*Page, 0, 1+len(s.Classes)+len(s.Codes)+len(s.Plain))
+	all := make([]*Page, 0, 2+len(s.Classes)+len(s.Codes)+len(s.Plain)+len(s.Guides))
 	all = append(all, s.Home)
 	all = append(all, s.Classes...)
 	all = append(all, s.Codes...)
 	all = append(all, s.Plain...)
+	if s.GuideIndex != nil {
+		all = append(all, s.GuideIndex)
+	}
+	all = append(all, s.Guides...)
 	return all
 }
 
@@ -111,6 +118,10 @@ func link(pages []*Page, files map[string]bool, lang string) (*Site, error) {
 			s.byCode[p.Code] = p
 		case KindPlain:
 			s.Plain = append(s.Plain, p)
+		case KindGuide:
+			s.Guides = append(s.Guides, p)
+		case KindGuides:
+			s.GuideIndex = p
 		}
 	}
 	for _, p := range pages {
@@ -132,6 +143,7 @@ func link(pages []*Page, files map[string]bool, lang string) (*Site, error) {
 	slices.SortFunc(s.Codes, func(a, b *Page) int { return a.Code - b.Code })
 	slices.SortFunc(s.Classes, func(a, b *Page) int { return a.Class - b.Class })
 	slices.SortFunc(s.Plain, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	slices.SortFunc(s.Guides, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
 	slices.SortFunc(s.Aliases, func(a, b Alias) int { return strings.Compare(a.URL, b.URL) })
 
 	classOf := map[int]*Page{}
@@ -160,6 +172,9 @@ func link(pages []*Page, files map[string]bool, lang string) (*Site, error) {
 			}
 			p.Related = append(p.Related, rp)
 		}
+	}
+	if err := s.checkGuides(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := s.CheckLinks(pages); err != nil {
 		errs = append(errs, err)

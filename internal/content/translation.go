@@ -38,21 +38,35 @@ type Translation struct {
 	SourceHash string
 	// Tells translates the page's senders' tell lines, in order.
 	Tells []string
+	Tree  map[string]*TreeText
+	Line  map[string]int // front-matter lines of keys, for messages
 }
 
 // translationKeys are the front matter a translation may have.
-var translationKeys = map[string]bool{"title": true, "summary": true, "source_hash": true, "senders": true}
+var translationKeys = map[string]bool{"title": true, "summary": true, "source_hash": true, "senders": true, "tree": true}
 
 // factKeys are the front matter keys that hold facts: a translation takes
 // them from its page.
 var factKeys = map[string]bool{"status": true, "spec": true, "former": true, "related": true,
-	"headers": true, "constants": true, "aliases": true}
+	"headers": true, "constants": true, "aliases": true, "cacheable": true, "redirect": true, "codes": true, "columns": true}
 
 type translationFM struct {
 	Title      string   `yaml:"title"`
 	Summary    string   `yaml:"summary"`
 	SourceHash string   `yaml:"source_hash"`
 	Senders    []string `yaml:"senders"`
+	// Tree translates a decision guide's questions, by id: each one's
+	// text and its answers' texts and notes, in order.
+	Tree map[string]*TreeText `yaml:"tree"`
+}
+
+// TreeText is the text of one question of a decision guide.
+type TreeText struct {
+	Text    string `yaml:"text"`
+	Answers []struct {
+		Text string `yaml:"text"`
+		Note string `yaml:"note"`
+	} `yaml:"answers"`
 }
 
 // ParseTranslation reads a translation: name is its path inside the
@@ -110,7 +124,8 @@ func ParseTranslation(name, display, lang string, src []byte) (*Translation, err
 	if fm.SourceHash == "" {
 		at("source_hash", `missing "source_hash": the hash of the text this translates (statusdocs check prints it)`)
 	}
-	t.Title, t.Summary, t.SourceHash, t.Tells = fm.Title, strings.TrimSpace(fm.Summary), fm.SourceHash, fm.Senders
+	t.Title, t.Summary, t.SourceHash, t.Tells, t.Tree = fm.Title, strings.TrimSpace(fm.Summary), fm.SourceHash, fm.Senders, fm.Tree
+	t.Line = lines
 	return t, errors.Join(errs...)
 }
 
@@ -124,6 +139,15 @@ func TextHash(p *Page, src []byte) string {
 	fmt.Fprintf(h, "%s\x00%s\x00", p.Title, p.Summary)
 	for _, s := range p.Senders {
 		fmt.Fprintf(h, "%s\x00", s.Tell)
+	}
+	if p.Tree != nil {
+		for _, id := range p.Tree.Order {
+			q := p.Tree.Questions[id]
+			fmt.Fprintf(h, "%s\x00%s\x00", id, q.Text)
+			for _, a := range q.Answers {
+				fmt.Fprintf(h, "%s\x00%s\x00", a.Text, a.Note)
+			}
+		}
 	}
 	body := src[min(p.BodyStart, len(src)):]
 	h.Write(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")))
@@ -153,6 +177,9 @@ func translated(en *Page, t *Translation) *Page {
 			p.Senders[i].Tell = t.Tells[i]
 		}
 	}
+	if en.Tree != nil {
+		p.Tree = translatedTree(en.Tree, t.Tree)
+	}
 	p.TextHash = TextHash(p, t.Src) // of the translation's own text
 	return p
 }
@@ -165,12 +192,40 @@ func untranslated(en *Page, lang string) *Page {
 	return p
 }
 
+// translatedTree returns a copy of tree with the texts of tr where it has
+// them; the structure (ids, answers, codes) is tree's.
+func translatedTree(tree *Tree, tr map[string]*TreeText) *Tree {
+	out := &Tree{Start: tree.Start, Order: tree.Order, Line: tree.Line, Questions: map[string]*Question{}}
+	for id, q := range tree.Questions {
+		nq := &Question{Text: q.Text, Line: q.Line}
+		t := tr[id]
+		if t != nil && t.Text != "" {
+			nq.Text = t.Text
+		}
+		for i, a := range q.Answers {
+			na := *a
+			if t != nil && i < len(t.Answers) {
+				if t.Answers[i].Text != "" {
+					na.Text = t.Answers[i].Text
+				}
+				if t.Answers[i].Note != "" {
+					na.Note = t.Answers[i].Note
+				}
+			}
+			nq.Answers = append(nq.Answers, &na)
+		}
+		out.Questions[id] = nq
+	}
+	return out
+}
+
 func editionCopy(en *Page, lang string) *Page {
 	p := &Page{
 		Kind: en.Kind, Path: en.Path, Src: en.Src, BodyStart: en.BodyStart, File: en.File,
 		URL: "/" + lang + en.URL, Code: en.Code, Class: en.Class, Title: en.Title, Summary: en.Summary,
 		Status: en.Status, Spec: en.Spec, Former: en.Former, Headers: en.Headers, Aliases: en.Aliases,
 		Constants: en.Constants, Senders: en.Senders, RelatedCodes: en.RelatedCodes,
+		Cacheable: en.Cacheable, Redirect: en.Redirect, GuideCodes: en.GuideCodes, Columns: en.Columns, Tree: en.Tree,
 		Lang: lang, Source: en,
 	}
 	return p

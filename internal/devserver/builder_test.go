@@ -48,16 +48,17 @@ func TestIncrementalMatchesFull(t *testing.T) {
 			[]string{"/404/", "/zh-cn/404/"}, []string{"404/index.html"}, nil}, // its translation is stale now
 		{"same bytes again", func() {}, []string{}, nil, nil},
 		{"title of a code page", replace(content, "4xx/404.md", "title: Not Found", "title: Not Here"),
-			[]string{"/", "/4xx/", "/200/", "/404/", "/418/", "/zh-cn/404/"},
+			[]string{"/", "/4xx/", "/200/", "/404/", "/418/", "/guides/missing/", "/guides/which/", "/zh-cn/404/"},
 			[]string{"index.html", "4xx/index.html", "200/index.html", "404/index.html", "418/index.html", "search/index.html", "not-found/index.html", "api/404.json", "api/codes.json", "errors/404.html"}, nil},
 		{"summary of a code page", replace(content, "4xx/418.md", "A joke code", "A joking code"),
 			// 418 has no translation: its zh-cn page shows the English summary.
-			[]string{"/", "/4xx/", "/404/", "/418/", "/451/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/"},
+			// The guides show 418 in a table and a tree.
+			[]string{"/", "/4xx/", "/404/", "/418/", "/451/", "/guides/missing/", "/guides/which/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/", "/zh-cn/guides/missing/", "/zh-cn/guides/which/"},
 			[]string{"418/index.html", "errors/418.html", "zh-cn/418/index.html"}, nil},
 		{"related codes", replace(content, "4xx/451.md", "status: unofficial", "status: unofficial\nrelated: [418]"),
 			[]string{"/", "/4xx/", "/418/", "/451/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/418/", "/zh-cn/451/"}, []string{"451/index.html", "api/451.json"}, nil},
 		{"status", replace(content, "4xx/418.md", "status: reserved", "status: deprecated"),
-			[]string{"/", "/4xx/", "/404/", "/418/", "/451/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/"}, []string{"418/index.html", "index.html", "zh-cn/418/index.html"}, nil},
+			[]string{"/", "/4xx/", "/404/", "/418/", "/451/", "/guides/missing/", "/guides/which/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/", "/zh-cn/guides/missing/", "/zh-cn/guides/which/"}, []string{"418/index.html", "index.html", "zh-cn/418/index.html", "guides/missing/index.html"}, nil},
 		{"body of the home page", replace(content, "_index.md", "Welcome.", "Welcome, reader."),
 			[]string{"/", "/zh-cn/"}, []string{"index.html"}, nil},
 		{"body of a class page", replace(content, "4xx/_index.md", "Codes that say", "Codes that tell"),
@@ -71,7 +72,7 @@ func TestIncrementalMatchesFull(t *testing.T) {
 		{"body of a translation", replace(content, "zh-cn/4xx/404.md", "这个 URL 上", "这个 URL 上确实"),
 			[]string{"/zh-cn/404/"}, []string{"zh-cn/404/index.html"}, nil},
 		{"title of a translation", replace(content, "zh-cn/4xx/404.md", "title: 未找到", "title: 找不到"),
-			[]string{"/zh-cn/", "/zh-cn/4xx/", "/zh-cn/200/", "/zh-cn/404/", "/zh-cn/418/"}, []string{"zh-cn/404/index.html", "zh-cn/index.html", "errors/zh-cn/404.html"}, nil},
+			[]string{"/zh-cn/", "/zh-cn/4xx/", "/zh-cn/200/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/guides/missing/", "/zh-cn/guides/which/"}, []string{"zh-cn/404/index.html", "zh-cn/index.html", "errors/zh-cn/404.html"}, nil},
 		{"title of the home page", replace(content, "_index.md", "title: Fixture codes", "title: Fixture status codes"), all, []string{"404/index.html", "404.html"}, nil},
 		{"title of a class page", replace(content, "4xx/_index.md", "title: Client errors", "title: Client mistakes"), all, []string{"about/index.html", "404.html"}, nil},
 		{"an alias added", replace(content, "4xx/418.md", "status: deprecated", "status: deprecated\naliases: [teapot]"), all, []string{"teapot/index.html"}, nil},
@@ -176,10 +177,11 @@ func TestPlanRenders(t *testing.T) {
 	for _, pg := range p.pages {
 		urls = append(urls, pg.URL)
 	}
-	// 418's class, home, neighbours 404 and 451, and 404 that lists it as
-	// related; and the same pages of the zh-cn edition, where 418 has no
-	// translation and shows the English summary.
-	if want := []string{"/", "/4xx/", "/404/", "/418/", "/451/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/"}; p.all || !p.meta || !slices.Equal(urls, want) {
+	// 418's class, home, neighbours 404 and 451, 404 that lists it as
+	// related, and the guides that show it; and the same pages of the
+	// zh-cn edition, where 418 has no translation and shows the English
+	// summary.
+	if want := []string{"/", "/4xx/", "/404/", "/418/", "/451/", "/guides/missing/", "/guides/which/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/", "/zh-cn/guides/missing/", "/zh-cn/guides/which/"}; p.all || !p.meta || !slices.Equal(urls, want) {
 		t.Errorf("plan for a summary edit: all=%v meta=%v pages %v, want %v", p.all, p.meta, urls, want)
 	}
 	res := b.build(context.Background())
@@ -188,6 +190,9 @@ func TestPlanRenders(t *testing.T) {
 	}
 	delete(content, "4xx/451.md")
 	res2 := b.build(context.Background())
+	if res2.err != nil {
+		t.Fatal(res2.err)
+	}
 	if d := diffBuilds(res.build, res2.build); !slices.Equal(d.removed, []string{"/451/", "/zh-cn/451/"}) || d.edited != nil {
 		t.Errorf("diff after a delete: edited %v, removed %v; want none, [/451/ /zh-cn/451/]", d.edited, d.removed)
 	}

@@ -12,7 +12,7 @@ import (
 
 // layoutKinds are the page templates besides base.html. Each defines the
 // blocks of base.html that its kind of page fills.
-var layoutKinds = []string{"home", "class", "code", "page", "404", "search"}
+var layoutKinds = []string{"home", "class", "code", "page", "404", "search", "guide", "guides"}
 
 // Layouts holds the parsed templates of one build, one per page kind, each
 // a clone of base.html with its kind's file parsed on top. They are parsed

@@ -106,6 +106,15 @@ func (v *PageView) SenderKeys() string            { return v.meta().SenderKeys()
 func (v *PageView) Lang() string                  { return v.meta().Lang }
 func (v *PageView) Untranslated() bool            { return v.meta().Untranslated }
 
+// IsDecision reports whether the page is a decision guide (has a tree).
+func (v *PageView) IsDecision() bool { return v.meta().Tree != nil }
+
+// GuideCodes returns the codes a guide compares.
+func (v *PageView) GuideCodes() []int { return v.meta().GuideCodes }
+
+// Guides returns the guides that compare this code with others.
+func (v *PageView) Guides() []*PageView { return v.wrapAll(v.meta().Guides) }
+
 // Source returns the page this one translates, or nil.
 func (v *PageView) Source() *PageView { return v.wrap(v.meta().Source) }
 
@@ -146,6 +155,10 @@ func (s *SiteView) Home() *PageView      { return s.view().wrap(s.s.Home) }
 func (s *SiteView) Classes() []*PageView { return s.view().wrapAll(s.s.Classes) }
 func (s *SiteView) Codes() []*PageView   { return s.view().wrapAll(s.s.Codes) }
 func (s *SiteView) Plain() []*PageView   { return s.view().wrapAll(s.s.Plain) }
+func (s *SiteView) Guides() []*PageView  { return s.view().wrapAll(s.s.Guides) }
+
+// GuideIndex returns the page listing the guides, or nil.
+func (s *SiteView) GuideIndex() *PageView { return s.view().wrap(s.s.GuideIndex) }
 
 // Code returns the page of a status code, or nil.
 func (s *SiteView) Code(code int) *PageView { return s.view().wrap(s.s.Code(code)) }

@@ -222,7 +222,12 @@ func (v *View) DevScript() template.HTML { return template.HTML(v.dev) }
 func (v *View) Breadcrumbs() []*PageView {
 	site := v.Site()
 	switch v.page.Kind {
-	case content.KindClass, content.KindPlain:
+	case content.KindClass, content.KindPlain, content.KindGuides:
+		return []*PageView{site.Home()}
+	case content.KindGuide:
+		if g := site.GuideIndex(); g != nil {
+			return []*PageView{site.Home(), g}
+		}
 		return []*PageView{site.Home()}
 	case content.KindCode:
 		if v.page.ClassPage != nil {

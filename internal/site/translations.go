@@ -11,7 +11,7 @@ import (
 // older text of its page, and one per edition for its pages not
 // translated yet. With strict, the stale ones are errors instead (for CI:
 // -strict-translations).
-func translationWarnings(eds []*content.Site, strict bool) (warnings []string, err error) {
+func translationWarnings(eds []*content.Site, strict bool, contentName string) (warnings []string, err error) {
 	var errs []error
 	for _, s := range eds[1:] {
 		missing := 0
@@ -31,7 +31,7 @@ func translationWarnings(eds []*content.Site, strict bool) (warnings []string, e
 		}
 		if missing > 0 {
 			warnings = append(warnings, fmt.Sprintf("%s/%s: %d of %d pages not translated yet (shown in %s with a notice)",
-				"content", s.Lang, missing, len(s.Pages()), content.DefaultLang))
+				contentName, s.Lang, missing, len(s.Pages()), content.DefaultLang))
 		}
 	}
 	return warnings, errors.Join(errs...)
