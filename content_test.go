@@ -377,3 +377,32 @@ func firstParagraph(body []byte) string {
 	}
 	return s[i+3 : i+j]
 }
+
+// TestTableFacts checks the facts that comparison tables show: cacheable
+// exactly on the codes RFC 9110, section 15.1 lists as heuristically
+// cacheable; redirect facts on the five redirections, as section 15.4
+// defines them; and senders on every code page.
+func TestTableFacts(t *testing.T) {
+	t.Parallel()
+	s := shippedSite(t)
+	heuristic := []int{200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501}
+	redirects := map[int]content.Redirect{
+		301: {Permanent: true, Method: "may-change"}, 302: {Permanent: false, Method: "may-change"},
+		303: {Permanent: false, Method: "get"}, 307: {Permanent: false, Method: "kept"}, 308: {Permanent: true, Method: "kept"},
+	}
+	for _, p := range s.Codes {
+		if p.Cacheable != slices.Contains(heuristic, p.Code) {
+			t.Errorf("%d: cacheable %v; RFC 9110 §15.1 says %v", p.Code, p.Cacheable, !p.Cacheable)
+		}
+		want, isRedirect := redirects[p.Code]
+		switch {
+		case isRedirect && (p.Redirect == nil || *p.Redirect != want):
+			t.Errorf("%d: redirect %+v, want %+v", p.Code, p.Redirect, want)
+		case !isRedirect && p.Redirect != nil:
+			t.Errorf("%d: has redirect facts", p.Code)
+		}
+		if len(p.Senders) == 0 {
+			t.Errorf("%s: no senders", p.File)
+		}
+	}
+}

@@ -25,27 +25,43 @@ import (
 // goroutines at once. Raw HTML in content is not passed through
 // (goldmark's default), so a page cannot inject script.
 type Renderer struct {
-	md goldmark.Markdown
-	hl *Highlighter
+	md  goldmark.Markdown
+	cjk goldmark.Markdown // for translations into Chinese (see New)
+	hl  *Highlighter
 }
 
 // New returns a renderer that highlights code blocks with hl.
+//
+// Pages in Chinese are rendered by a second instance whose line breaks
+// between two Chinese characters are no space, so translators may wrap
+// lines as the English pages do. It is kept off English pages: goldmark's
+// option (v1.8.7) also drops the space of a line break before a link or
+// code span that follows a Latin word (yuin/goldmark#582).
 func New(hl *Highlighter) *Renderer {
-	return &Renderer{hl: hl, md: goldmark.New(
-		goldmark.WithExtensions(
-			extension.Table,
-			extension.Strikethrough,
-			extension.Linkify,
-			extension.Typographer,
-			// A line break between two Chinese characters is no space:
-			// translators may wrap lines as the English pages do.
-			extension.NewCJK(extension.WithEastAsianLineBreaks()),
-		),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithAttribute()),
-		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{hl: hl}, 100)),
-		),
-	)}
+	md := func(extra ...goldmark.Extender) goldmark.Markdown {
+		return goldmark.New(
+			goldmark.WithExtensions(append([]goldmark.Extender{
+				extension.Table,
+				extension.Strikethrough,
+				extension.Linkify,
+				extension.Typographer,
+			}, extra...)...),
+			goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithAttribute()),
+			goldmark.WithRendererOptions(
+				renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{hl: hl}, 100)),
+			),
+		)
+	}
+	return &Renderer{hl: hl, md: md(), cjk: md(extension.NewCJK(extension.WithEastAsianLineBreaks()))}
+}
+
+// markdown returns the goldmark instance for page p: the CJK one for a
+// translation into Chinese (not for a page shown untranslated).
+func (r *Renderer) markdown(p *content.Page) goldmark.Markdown {
+	if p != nil && !p.Untranslated && strings.HasPrefix(p.Lang, "zh") {
+		return r.cjk
+	}
+	return r.md
 }
 
 // Highlighter returns the renderer's highlighter.
@@ -74,12 +90,13 @@ func (r *Renderer) Body(p *content.Page, src []byte, lk *Linker, words bool) err
 	if p.BodyStart > len(src) {
 		return content.Errorf(p.File, 0, "the file changed while it was being built")
 	}
-	doc := r.parse(src, p.BodyStart)
+	md := r.markdown(p)
+	doc := r.parse(md, src, p.BodyStart)
 	p.Links, p.Headings = walkBody(doc, src, p.URL, p.LangPrefix(), lk)
 	p.Advice = visitorAdvice(doc, src)
 	var buf bytes.Buffer
 	buf.Grow(len(src) * 2)
-	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
+	if err := md.Renderer().Render(&buf, src, doc); err != nil {
 		return content.Errorf(p.File, 0, "rendering: %v", err)
 	}
 	p.Body = buf.Bytes()
@@ -119,10 +136,10 @@ func visitorAdvice(doc ast.Node, src []byte) string {
 }
 
 // parse parses src from offset start as Markdown.
-func (r *Renderer) parse(src []byte, start int) ast.Node {
+func (r *Renderer) parse(md goldmark.Markdown, src []byte, start int) ast.Node {
 	reader := text.NewReader(src)
 	reader.Advance(start)
-	return r.md.Parser().Parse(reader, parser.WithContext(parser.NewContext(parser.WithIDs(newHeadingIDs()))))
+	return md.Parser().Parse(reader, parser.WithContext(parser.NewContext(parser.WithIDs(newHeadingIDs()))))
 }
 
 // Convert renders Markdown src as a page's body is rendered, without a

@@ -114,3 +114,31 @@ func FuzzPage(f *testing.F) {
 		}
 	})
 }
+
+// TestLineBreaks: in English a line break is a space, before a link or
+// code span too; in a Chinese translation a break between two Chinese
+// characters is none (and one next to a Latin word still is).
+func TestLineBreaks(t *testing.T) {
+	r := New(NewHighlighter(HighlightOptions{}))
+	lk := NewLinker(false, "")
+	src := []byte("---\ntitle: T\nsummary: S.\n---\nfor the URI and\n[431](/431/) or\n`Connection` here.\n\n中文的\n句子 and\nEnglish\n")
+	tests := []struct {
+		lang, want, not string
+	}{
+		{"en", "and\n<a href=\"../431/\">431</a> or\n<code>Connection</code>", "and<a"},
+		{"zh-cn", "中文的句子 and\nEnglish", "中文的\n句子"},
+	}
+	for _, tt := range tests {
+		p := &content.Page{File: "x.md", URL: "/x/", Lang: tt.lang, BodyStart: strings.Index(string(src), "for the")}
+		if err := r.Body(p, src, lk, false); err != nil {
+			t.Fatal(err)
+		}
+		body := string(p.Body)
+		if tt.lang == "zh-cn" {
+			body = strings.ReplaceAll(body, "/zh-cn", "")
+		}
+		if !strings.Contains(body, tt.want) || strings.Contains(body, tt.not) {
+			t.Errorf("%s: body %q: want %q, not %q", tt.lang, body, tt.want, tt.not)
+		}
+	}
+}
