@@ -37,12 +37,27 @@ func runErrors(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := site.Build(ctx, cfg); err != nil {
 		return interrupted(ctx, err, "errors", cfg.Out)
 	}
-	entries, err := os.ReadDir(cfg.Out)
+	// The default language's pack at the top, another's in its folder.
+	files, langs := 0, 0
+	err = filepath.WalkDir(cfg.Out, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir():
+			langs++
+		case d.Name() != site.Marker:
+			files++
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	files := len(entries) - 1 // less the marker
-	fmt.Fprintf(stdout, "wrote %d error pages (%d files: HTML, JSON, text) into %s\n", files/3, files, cfg.Out)
+	note := ""
+	if langs > 1 {
+		note = fmt.Sprintf(" in %d languages", langs)
+	}
+	fmt.Fprintf(stdout, "wrote %d error pages%s (%d files: HTML, JSON, text) into %s\n", files/3, note, files, cfg.Out)
 	return nil
 }
 
