@@ -126,7 +126,7 @@ func TestGoInstall(t *testing.T) {
 	build := func(name string) map[string]string {
 		t.Helper()
 		out := filepath.Join(work, name)
-		if got := prog("build", "-out", out); !regexp.MustCompile(`^built 188 pages in 2 languages and \d+ static files in \S+ into `).MatchString(got) {
+		if got := prog("build", "-out", out); !regexp.MustCompile(`^built 204 pages in 2 languages and \d+ static files in \S+ into `).MatchString(got) {
 			t.Errorf("build printed %q", got)
 		}
 		got := testenv.ReadTree(t, out)
@@ -157,7 +157,7 @@ func TestGoInstall(t *testing.T) {
 	if fixed, _ := os.ReadFile(caches[0]); bytes.Equal(fixed, data) {
 		t.Error("a corrupt cache was not rebuilt")
 	}
-	if got := prog("build", "-no-cache", "-out", filepath.Join(work, "no-cache")); !strings.HasPrefix(got, "built 188 pages in 2 languages") {
+	if got := prog("build", "-no-cache", "-out", filepath.Join(work, "no-cache")); !strings.HasPrefix(got, "built 204 pages in 2 languages") {
 		t.Errorf("build -no-cache printed %q", got)
 	}
 }

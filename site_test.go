@@ -182,8 +182,8 @@ func TestShippedSite(t *testing.T) {
 			}
 		}
 	}
-	if len(alternates) != 188 {
-		t.Errorf("%d pages checked, want 188 (94 in each language)", len(alternates))
+	if len(alternates) != 204 {
+		t.Errorf("%d pages checked, want 204 (102 in each language)", len(alternates))
 	}
 	for class := 1; class <= 5; class++ {
 		want := codesByClass[class]
