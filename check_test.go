@@ -70,3 +70,45 @@ func TestCheckCommand(t *testing.T) {
 		t.Errorf("-format xml: %v", err)
 	}
 }
+
+// TestCheckTranslations: a translation gone stale is a warning line (exit
+// 0; a GitHub warning annotation) and, with -strict-translations, a
+// problem (exit 1), in check as in build.
+func TestCheckTranslations(t *testing.T) {
+	t.Parallel()
+	cache := t.TempDir()
+	content := filepath.Join(t.TempDir(), "content")
+	fixture := testenv.MapFS(t, testenv.Repo(t, "testdata/site/content"))
+	en := string(fixture["4xx/404.md"].Data)
+	fixture["4xx/404.md"] = &fstest.MapFile{Data: []byte(strings.Replace(en, "There is nothing", "There is really nothing", 1))}
+	testenv.WriteFS(t, content, fixture)
+	stale := content + "/zh-cn/4xx/404.md: translation of " + content + "/4xx/404.md is out of date"
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"check", "-content", content, "-cache", cache}, &stdout, &stderr); err != nil ||
+		!strings.Contains(stdout.String(), "warning: "+stale) || !strings.Contains(stdout.String(), "no problems") {
+		t.Errorf("check: %v\n%s", err, stdout.String())
+	}
+	stdout.Reset()
+	if err := run(context.Background(), []string{"check", "-content", content, "-cache", cache, "-format", "github"}, &stdout, &stderr); err != nil ||
+		!strings.Contains(stdout.String(), "::warning file="+content+"/zh-cn/4xx/404.md::translation of ") {
+		t.Errorf("check -format github: %v\n%s", err, stdout.String())
+	}
+	stdout.Reset()
+	if err := run(context.Background(), []string{"check", "-content", content, "-cache", cache, "-strict-translations"}, &stdout, &stderr); !errors.Is(err, errProblems) ||
+		!strings.Contains(stdout.String(), stale) {
+		t.Errorf("check -strict-translations: %v\n%s", err, stdout.String())
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	stdout.Reset()
+	stderr.Reset()
+	if err := run(context.Background(), []string{"build", "-content", content, "-cache", cache, "-out", out}, &stdout, &stderr); err != nil ||
+		!strings.Contains(stderr.String(), "statusdocs: warning: "+stale) {
+		t.Errorf("build: %v\n%s", err, stderr.String())
+	}
+	if err := run(context.Background(), []string{"build", "-content", content, "-cache", cache, "-out", out + "2", "-strict-translations"}, &stdout, &stderr); err == nil {
+		t.Error("build -strict-translations with a stale translation succeeded")
+	}
+	if _, err := os.Stat(out + "2"); !os.IsNotExist(err) {
+		t.Error("the failed strict build wrote its output")
+	}
+}
