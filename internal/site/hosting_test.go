@@ -31,20 +31,40 @@ func TestSitemapAndRobots(t *testing.T) {
 	}
 	var set struct {
 		URLs []struct {
-			Loc string `xml:"loc"`
+			Loc   string `xml:"loc"`
+			Links []struct {
+				Rel      string `xml:"rel,attr"`
+				Hreflang string `xml:"hreflang,attr"`
+				Href     string `xml:"href,attr"`
+			} `xml:"http://www.w3.org/1999/xhtml link"`
 		} `xml:"url"`
 	}
 	if err := xml.Unmarshal(data, &set); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
+	var en []string
 	for _, u := range set.URLs {
 		got = append(got, u.Loc)
+		// Every entry lists the page in both languages, and x-default.
+		var alts []string
+		for _, l := range u.Links {
+			alts = append(alts, l.Hreflang+" "+l.Href)
+		}
+		path := strings.TrimPrefix(strings.TrimPrefix(u.Loc, "https://example.org/docs/"), "zh-cn/")
+		wantAlts := []string{"en https://example.org/docs/" + path, "zh-CN https://example.org/docs/zh-cn/" + path, "x-default https://example.org/docs/" + path}
+		if !slices.Equal(alts, wantAlts) {
+			t.Errorf("sitemap entry %s: alternates %v, want %v", u.Loc, alts, wantAlts)
+		}
+		if !strings.Contains(u.Loc, "/zh-cn/") {
+			en = append(en, u.Loc)
+		}
 	}
 	want := []string{"https://example.org/docs/", "https://example.org/docs/2xx/", "https://example.org/docs/4xx/",
-		"https://example.org/docs/200/", "https://example.org/docs/404/", "https://example.org/docs/418/", "https://example.org/docs/451/", "https://example.org/docs/about/"}
-	if !slices.Equal(got, want) {
-		t.Errorf("sitemap = %v, want %v", got, want)
+		"https://example.org/docs/200/", "https://example.org/docs/404/", "https://example.org/docs/418/", "https://example.org/docs/451/", "https://example.org/docs/about/",
+		"https://example.org/docs/guides/", "https://example.org/docs/guides/missing/", "https://example.org/docs/guides/which/"}
+	if !slices.Equal(en, want) || len(got) != 2*len(want) {
+		t.Errorf("sitemap = %v, want %v and their zh-cn pages", got, want)
 	}
 	robots, _ := os.ReadFile(filepath.Join(cfg.Out, "robots.txt"))
 	if !strings.Contains(string(robots), "Sitemap: https://example.org/docs/sitemap.xml\n") {

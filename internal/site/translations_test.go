@@ -158,7 +158,7 @@ func TestCatalogErrors(t *testing.T) {
 		},
 			`layouts/i18n/zh-cn.yaml:6: message "skipp" is not in layouts/i18n/en.yaml`},
 		{"unknown in a layout", func(m fstest.MapFS) { edit(t, m, "class.html", `{{t "class.codes"}}`, `{{t "class.kodes"}}`) },
-			`layouts/class.html:6: message "class.kodes" is not in layouts/i18n/en.yaml`},
+			`layouts/class.html:8: message "class.kodes" is not in layouts/i18n/en.yaml`},
 		{"needed by the program", func(m fstest.MapFS) {
 			edit(t, m, "i18n/en.yaml", "notfound.title: Page not found\n", "")
 			edit(t, m, "i18n/zh-cn.yaml", "notfound.title: 页面不存在\n", "")
