@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -171,4 +172,74 @@ func TestSenderFilter(t *testing.T) {
 	if len(got) != 3 || shown {
 		t.Errorf("without script 4xx shows %v (filter visible: %v), want all 3 codes and no filter", got, shown)
 	}
+}
+
+// TestShippedGuides checks the shipped guides: each family the issue
+// names has its comparison guide in both languages, every code a guide
+// covers links to it, and the decision guide reaches the common API and
+// web answers, its Chinese tree in Chinese with links to Chinese pages.
+func TestShippedGuides(t *testing.T) {
+	t.Parallel()
+	cfg := shippedConfig(t)
+	mustBuild(t, cfg)
+	s := shippedSite(t)
+	want := map[string][]int{
+		"/guides/redirects/":    {301, 302, 303, 307, 308},
+		"/guides/401-403-404/":  {401, 403, 404, 407},
+		"/guides/400-409-422/":  {400, 409, 422},
+		"/guides/5xx-gateways/": {500, 502, 503, 504, 520, 521, 522, 523, 524},
+		"/guides/429-503/":      {429, 503},
+		"/guides/404-410/":      {404, 410},
+	}
+	for url, codes := range want {
+		g := s.ByURL(url)
+		if g == nil {
+			t.Errorf("no guide %s", url)
+			continue
+		}
+		if !slices.Equal(g.GuideCodes, codes) {
+			t.Errorf("%s compares %v, want %v", url, g.GuideCodes, codes)
+		}
+		for _, c := range codes {
+			for _, prefix := range []string{"", "zh-cn/"} {
+				page := readFile(t, filepath.Join(cfg.Out, prefix+fmt.Sprint(c), "index.html"))
+				if !strings.Contains(page, `href="../`+prefix2(prefix)+`guides/`+strings.Trim(strings.TrimPrefix(url, "/guides/"), "/")+`/"`) {
+					t.Errorf("%s%d does not link to its guide %s", prefix, c, url)
+				}
+			}
+		}
+	}
+	tree := s.ByURL("/guides/which-status-code/")
+	if tree == nil || tree.Tree == nil {
+		t.Fatal("no decision guide")
+	}
+	reached := tree.Tree.Codes()
+	for _, c := range []int{200, 201, 202, 204, 301, 302, 303, 307, 308, 400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504} {
+		if !slices.Contains(reached, c) {
+			t.Errorf("the decision guide never answers %d", c)
+		}
+	}
+	zh := readFile(t, filepath.Join(cfg.Out, "zh-cn", "guides", "which-status-code", "index.html"))
+	if !strings.Contains(zh, "服务器") || !strings.Contains(zh, `href="../../../zh-cn/404/"`) || strings.Contains(zh, "Did the server do what the request asked?") {
+		t.Error("the Chinese decision guide is not in Chinese, or does not link the Chinese pages")
+	}
+}
+
+// prefix2 is the path from a code page's folder back up through its
+// edition's folder: "" for English, "../" for zh-cn/ (from /zh-cn/404/
+// the guides are at ../../zh-cn/guides/).
+func prefix2(prefix string) string {
+	if prefix == "" {
+		return ""
+	}
+	return "../" + prefix
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
