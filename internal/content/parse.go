@@ -25,17 +25,8 @@ func Parse(name, display string, src []byte) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkUTF8(src, display); err != nil {
-		return nil, err
-	}
-	if len(src) > MaxFileBytes {
-		return nil, checkLimits(src, 0, 0, display)
-	}
-	raw, bodyStart, line, err := splitFrontMatter(src)
+	raw, bodyStart, err := frontMatterOf(src, display)
 	if err != nil {
-		return nil, Errorf(display, line, "%v", err)
-	}
-	if err := checkLimits(src, bodyStart, len(raw), display); err != nil {
 		return nil, err
 	}
 	var fm frontMatter
@@ -48,6 +39,25 @@ func Parse(name, display string, src []byte) (*Page, error) {
 	p.BodyStart = bodyStart
 	p.Lang, p.TextHash = DefaultLang, TextHash(p, src)
 	return p, nil
+}
+
+// frontMatterOf checks a content file's encoding and the limits on
+// hostile input, and returns its front matter and where its body starts.
+func frontMatterOf(src []byte, display string) (raw []byte, bodyStart int, err error) {
+	if err := checkUTF8(src, display); err != nil {
+		return nil, 0, err
+	}
+	if len(src) > MaxFileBytes {
+		return nil, 0, checkLimits(src, 0, 0, display)
+	}
+	raw, bodyStart, line, err := splitFrontMatter(src)
+	if err != nil {
+		return nil, 0, Errorf(display, line, "%v", err)
+	}
+	if err := checkLimits(src, bodyStart, len(raw), display); err != nil {
+		return nil, 0, err
+	}
+	return raw, bodyStart, nil
 }
 
 // Classify works out a content file's kind, URL, code and class from its

@@ -72,17 +72,8 @@ type TreeText struct {
 // ParseTranslation reads a translation: name is its path inside the
 // content folder, lang/… .
 func ParseTranslation(name, display, lang string, src []byte) (*Translation, error) {
-	if err := checkUTF8(src, display); err != nil {
-		return nil, err
-	}
-	if len(src) > MaxFileBytes {
-		return nil, checkLimits(src, 0, 0, display)
-	}
-	raw, bodyStart, line, err := splitFrontMatter(src)
+	raw, bodyStart, err := frontMatterOf(src, display)
 	if err != nil {
-		return nil, Errorf(display, line, "%v", err)
-	}
-	if err := checkLimits(src, bodyStart, len(raw), display); err != nil {
 		return nil, err
 	}
 	t := &Translation{Lang: lang, Of: strings.TrimPrefix(name, lang+"/"), Path: name, File: display, Src: src, BodyStart: bodyStart}
