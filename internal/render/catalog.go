@@ -189,8 +189,9 @@ func (c *Catalog) funcs() template.FuncMap {
 			m, err := c.T(key)
 			return template.HTML(m), err
 		},
-		"join": strings.Join,
-		"code": inlineCode,
+		"join":     strings.Join,
+		"specname": c.SpecName,
+		"code":     inlineCode,
 		// thf fills an HTML message's verbs with escaped text.
 		"thf": func(key string, args ...any) (template.HTML, error) {
 			m, err := c.T(key)
@@ -203,6 +204,20 @@ func (c *Catalog) funcs() template.FuncMap {
 			return template.HTML(fmt.Sprintf(m, args...)), nil
 		},
 	}
+}
+
+var specRE = regexp.MustCompile(`^RFC ([0-9]+), section ([0-9A-Z.]+)(.*)$`)
+
+// SpecName returns a defining document's name in the catalogue's
+// language: "RFC 9110, section 15.5.5" as spec.section says it
+// ("RFC 9110 第 15.5.5 节"); other names (a vendor's page) as they are.
+func (c *Catalog) SpecName(name string) string {
+	m := specRE.FindStringSubmatch(name)
+	f, ok := c.msgs["spec.section"]
+	if m == nil || !ok {
+		return name
+	}
+	return fmt.Sprintf(f, m[1], m[2], m[3])
 }
 
 // inlineCode returns text as HTML, its `backticked` parts as code: the

@@ -88,7 +88,7 @@ func (v *View) Table() (*Table, error) {
 			case "spec":
 				cell = dash
 				if len(p.Spec) > 0 {
-					cell = template.HTML(fmt.Sprintf(`<a href="%s">%s</a>`, esc(p.Spec[0].URL), esc(p.Spec[0].Name)))
+					cell = template.HTML(fmt.Sprintf(`<a href="%s">%s</a>`, esc(p.Spec[0].URL), esc(v.cat.SpecName(p.Spec[0].Name))))
 				}
 			}
 			row = append(row, cell)
