@@ -97,7 +97,7 @@ func TestChineseEdition(t *testing.T) {
 		{"404", "404"},
 		{"413 请求", "413"},
 		{"gateway timeout", "504"}, // the English reason phrase, from a Chinese page
-		{"gatway timeout", "504"}, // with a typo
+		{"gatway timeout", "504"},  // with a typo
 		{"网关超时", "504"},
 	}
 	for _, where := range []string{serveDir(t, hosted.Out) + "/zh-cn/", "file://" + filepath.Join(offline.Out, "zh-cn", "index.html")} {
