@@ -106,6 +106,17 @@ func checkTree(t *Tree, file string) []error {
 			at(t.Line, "tree: question %q is empty", id)
 			continue
 		}
+		// An empty list item is a nil answer: report it, and drop it so
+		// nothing later meets it.
+		kept := q.Answers[:0]
+		for i, a := range q.Answers {
+			if a == nil {
+				at(q.Line, "tree: answer %d of %q is empty", i+1, id)
+				continue
+			}
+			kept = append(kept, a)
+		}
+		q.Answers = kept
 		if strings.TrimSpace(q.Text) == "" {
 			at(q.Line, "tree: question %q has no text", id)
 		}
@@ -159,8 +170,37 @@ func checkTree(t *Tree, file string) []error {
 			at(t.Questions[id].Line, "tree: question %q cannot be reached from %q", id, t.Start)
 		}
 	}
+	if len(errs) > 0 {
+		return errs
+	}
+	// The list shown without script repeats a question under every answer
+	// leading to it: questions shared down a chain would double it at each
+	// step. Count it, by memo, and refuse a tree that would be huge.
+	size := map[string]int{}
+	var count func(id string) int
+	count = func(id string) int {
+		if n, ok := size[id]; ok {
+			return n
+		}
+		n := 1
+		for _, a := range t.Questions[id].Answers {
+			if a.Next != "" {
+				n += count(a.Next)
+			}
+			n = min(n, MaxTreeNodes+1)
+		}
+		size[id] = n
+		return n
+	}
+	if n := count(t.Start); n > MaxTreeNodes {
+		at(t.Line, "tree: written out for readers without script it would show more than %d questions (shared questions repeat under each answer that leads to them)", MaxTreeNodes)
+	}
 	return errs
 }
+
+// MaxTreeNodes is how many questions a decision tree may show once
+// written out as a nested list.
+const MaxTreeNodes = 500
 
 // Codes returns the codes a tree ends at, in order of first appearance.
 func (t *Tree) Codes() []int {

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,24 @@ func TestTreeChecks(t *testing.T) {
 		{"cycle", "    a:\n      text: A?\n      answers:\n        - text: x\n          next: b\n        - text: y\n          code: 404\n    b:\n      text: B?\n      answers:\n        - text: x\n          next: a\n        - text: y\n          code: 410\n", `tree: a cycle: a → b → a`},
 		{"unreachable", "    a:\n      text: A?\n      answers:\n        - text: x\n          code: 200\n        - text: y\n          code: 404\n    c:\n      text: C?\n      answers:\n        - text: x\n          code: 200\n        - text: y\n          code: 404\n", `guides/which.md:14: tree: question "c" cannot be reached from "a"`},
 	}
+	// A chain of questions, each with two answers leading on: written out
+	// without script it doubles at every step.
+	var chain strings.Builder
+	for i := range 12 {
+		next := fmt.Sprintf("          next: q%d\n", i+1)
+		if i == 11 {
+			next = "          code: 404\n"
+		}
+		id := fmt.Sprintf("q%d", i)
+		if i == 0 {
+			id = "a"
+		}
+		fmt.Fprintf(&chain, "    %s:\n      text: Q?\n      answers:\n        - text: x\n%s        - text: y\n%s", id, next, next)
+	}
+	tests = append(tests,
+		struct{ name, tree, want string }{"empty answer", "    a:\n      text: A?\n      answers:\n        -\n        - text: y\n          code: 404\n        - text: z\n          code: 410\n", `guides/which.md:7: tree: answer 1 of "a" is empty`},
+		struct{ name, tree, want string }{"doubling", chain.String(), `tree: written out for readers without script it would show more than 500 questions`},
+	)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("guides/which.md", "guides/which.md", []byte(head+tt.tree+"---\nBody.\n"))

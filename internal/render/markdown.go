@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"regexp"
 	"strings"
 
 	"github.com/statusdocs/statusdocs/internal/content"
@@ -84,12 +85,22 @@ func (r *Renderer) Page(name, display string, src []byte, lk *Linker) (*content.
 // Body parses and renders a page's Markdown body from its file src,
 // collecting its internal links, headings and plain text (with words, only
 // the distinct words the search index keeps of it).
-func (r *Renderer) Body(p *content.Page, src []byte, lk *Linker, words bool) error {
+func (r *Renderer) Body(p *content.Page, src []byte, lk *Linker, words bool) (err error) {
 	// Parsing starts after the front matter; offsets, and so line
 	// numbers in messages, stay those of the whole file.
 	if p.BodyStart > len(src) {
 		return content.Errorf(p.File, 0, "the file changed while it was being built")
 	}
+	if err := checkHeadingAttributes(src, p.BodyStart, p.File); err != nil {
+		return err
+	}
+	// A panic in goldmark on some input must not take the dev server
+	// down: it becomes this page's error.
+	defer func() {
+		if v := recover(); v != nil {
+			err = content.Errorf(p.File, 0, "rendering: the Markdown parser failed (%v); please report this page", v)
+		}
+	}()
 	md := r.markdown(p)
 	doc := r.parse(md, src, p.BodyStart)
 	p.Links, p.Headings = walkBody(doc, src, p.URL, p.LangPrefix(), lk)
@@ -194,6 +205,35 @@ func walkBody(doc ast.Node, src []byte, from, prefix string, lk *Linker) ([]cont
 		return ast.WalkContinue, nil
 	})
 	return links, heads
+}
+
+// headingAttr finds a heading line ending in attributes ("## Title {…}").
+var (
+	headingAttr = regexp.MustCompile(`^ {0,3}#{1,6}[ \t].*\{([^{}]*)\}[ \t]*$`)
+	idAttr      = regexp.MustCompile(`^#[A-Za-z0-9_-]+$`)
+)
+
+// checkHeadingAttributes allows a heading only the attribute {#id}, the
+// anchor translations keep: goldmark (v1.8.7) panics on {id=5}, and other
+// attributes would be dropped without a word.
+func checkHeadingAttributes(src []byte, start int, file string) error {
+	line := 1 + bytes.Count(src[:start], []byte("\n"))
+	fence := ""
+	for _, l := range strings.Split(string(src[start:]), "\n") {
+		t := strings.TrimLeft(l, " ")
+		switch {
+		case fence == "" && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")):
+			fence = t[:3]
+		case fence != "" && strings.HasPrefix(t, fence):
+			fence = ""
+		case fence == "":
+			if m := headingAttr.FindStringSubmatch(l); m != nil && !idAttr.MatchString(strings.TrimSpace(m[1])) {
+				return content.Errorf(file, line, "heading attributes {%s}: only an anchor, {#some-id}, is allowed", m[1])
+			}
+		}
+		line++
+	}
+	return nil
 }
 
 // isPageTarget reports whether a site-absolute link names a page rather

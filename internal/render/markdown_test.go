@@ -142,3 +142,23 @@ func TestLineBreaks(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadingAttributes: a heading may carry only an anchor, {#id};
+// goldmark panics on {id=5}, which must be the page's error, with its line.
+func TestHeadingAttributes(t *testing.T) {
+	r := New(NewHighlighter(HighlightOptions{}))
+	lk := NewLinker(false, "")
+	for _, tt := range []struct{ body, want string }{
+		{"## 含义 {#what-it-means}\n\nText.\n", ""},
+		{"Text.\n\n## Extra {id=5}\n", "x.md:7: heading attributes {id=5}: only an anchor"},
+		{"## Extra {.wide}\n", "x.md:5: heading attributes {.wide}"},
+		{"```\n## not a heading {id=5}\n```\n", ""},
+	} {
+		src := []byte("---\ntitle: T\nsummary: S.\n---\n" + tt.body)
+		p := &content.Page{File: "x.md", URL: "/x/", BodyStart: len("---\ntitle: T\nsummary: S.\n---\n")}
+		err := r.Body(p, src, lk, false)
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%q: %v, want %q", tt.body, err, tt.want)
+		}
+	}
+}
