@@ -60,6 +60,13 @@ func frontMatterOf(src []byte, display string) (raw []byte, bodyStart int, err e
 	return raw, bodyStart, nil
 }
 
+// BodyStart returns where the body of a content file starts: for a file
+// read again, whose front matter may have changed since it was parsed.
+func BodyStart(src []byte) (int, error) {
+	_, start, _, err := splitFrontMatter(src)
+	return start, err
+}
+
 // Classify works out a content file's kind, URL, code and class from its
 // path inside the content folder. It reports misplaced code files.
 func Classify(name, display string) (p *Page, err error) {

@@ -181,11 +181,13 @@ func (b *builder) loadBody(p *content.Page, src []byte) error {
 	sum := sha256.Sum256(src)
 	key := "\x00edition:" + p.URL + "\x00" + p.Path
 	cached, err := b.pages.load(key, p.File, src, sum, func() (*content.Page, error) {
-		q := *p
-		if err := b.r.Body(&q, src, b.lk, false); err != nil {
+		// Only what rendering reads, so the cache pins no old site.
+		q := &content.Page{Kind: p.Kind, Path: p.Path, File: p.File, URL: p.URL, Lang: p.Lang,
+			Untranslated: p.Untranslated, BodyStart: p.BodyStart}
+		if err := b.r.Body(q, src, b.lk, false); err != nil {
 			return nil, err
 		}
-		return &q, nil
+		return q, nil
 	})
 	if err != nil {
 		return err

@@ -69,6 +69,19 @@ func TestIncrementalMatchesFull(t *testing.T) {
 			[]string{"/200/", "/zh-cn/200/"}, []string{"200/index.html"}, nil},
 		// No shipped layout shows a plain page's title on another page.
 		{"title of a plain page", replace(content, "about.md", "title: About", "title: About us"), []string{"/about/", "/zh-cn/about/"}, []string{"about/index.html"}, nil},
+		{"a tree's text", replace(content, "guides/which.md", "text: Why not?", "text: Why is it not there?"),
+			// Pages listing the guide show its front matter, the tree now among it.
+			[]string{"/guides/which/", "/guides/", "/200/", "/404/", "/418/", "/zh-cn/guides/which/", "/zh-cn/guides/", "/zh-cn/200/", "/zh-cn/404/", "/zh-cn/418/"}, []string{"guides/which/index.html"}, nil},
+		{"a tree's code", replace(content, "guides/which.md", "code: 418", "code: 451"),
+			[]string{"/guides/which/", "/guides/", "/200/", "/404/", "/418/", "/451/", "/", "/4xx/", "/guides/missing/",
+				"/zh-cn/guides/which/", "/zh-cn/guides/", "/zh-cn/200/", "/zh-cn/404/", "/zh-cn/418/", "/zh-cn/451/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/guides/missing/"},
+			[]string{"guides/which/index.html", "451/index.html"}, nil},
+		{"a guide's columns", replace(content, "guides/missing.md", "columns: [reason, status,", "columns: [reason,"),
+			[]string{"/guides/missing/", "/guides/", "/404/", "/418/", "/zh-cn/guides/missing/", "/zh-cn/guides/", "/zh-cn/404/", "/zh-cn/418/"}, []string{"guides/missing/index.html"}, nil},
+		{"a table's fact", replace(content, "4xx/418.md", "status: deprecated", "status: deprecated\ncacheable: true"),
+			// (The tree no longer ends at 418 since the edit before.)
+			[]string{"/418/", "/", "/4xx/", "/404/", "/451/", "/guides/missing/",
+				"/zh-cn/418/", "/zh-cn/", "/zh-cn/4xx/", "/zh-cn/404/", "/zh-cn/451/", "/zh-cn/guides/missing/"}, []string{"guides/missing/index.html"}, nil},
 		{"body of a translation", replace(content, "zh-cn/4xx/404.md", "这个 URL 上", "这个 URL 上确实"),
 			[]string{"/zh-cn/404/"}, []string{"zh-cn/404/index.html"}, nil},
 		{"title of a translation", replace(content, "zh-cn/4xx/404.md", "title: 未找到", "title: 找不到"),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -54,7 +55,19 @@ func sameMeta(a, b *content.Page) bool {
 		a.Title == b.Title && a.Summary == b.Summary && a.Status == b.Status &&
 		slices.Equal(a.Spec, b.Spec) && slices.Equal(a.Former, b.Former) && slices.Equal(a.Headers, b.Headers) &&
 		slices.Equal(a.Aliases, b.Aliases) && slices.Equal(a.Constants, b.Constants) &&
-		slices.Equal(a.RelatedCodes, b.RelatedCodes)
+		slices.Equal(a.RelatedCodes, b.RelatedCodes) &&
+		a.Cacheable == b.Cacheable && reflect.DeepEqual(a.Redirect, b.Redirect) &&
+		slices.Equal(a.GuideCodes, b.GuideCodes) && slices.Equal(a.Columns, b.Columns) &&
+		reflect.DeepEqual(a.Tree, b.Tree) && slices.Equal(urls(a.Guides), urls(b.Guides))
+}
+
+// urls returns the URLs of pages, to compare lists of them across loads.
+func urls(ps []*content.Page) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.URL
+	}
+	return out
 }
 
 func sameSender(a, b content.Sender) bool {

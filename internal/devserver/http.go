@@ -64,7 +64,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// Under an edition's folder, its own not-found page (zh-cn/404.html).
-	if dir, _, ok := strings.Cut(name, "/"); ok {
+	if dir, _, ok := strings.Cut(name, "/"); ok && b.site.Edition(dir) != nil {
 		if data, ok := b.files[dir+"/404.html"]; ok {
 			serveFile(w, r, dir+"/404.html", data, http.StatusNotFound, b.id)
 			return

@@ -160,6 +160,11 @@ func loadBodies(ctx context.Context, cfg *Config, eds []*content.Site, body Body
 				errs[i] = fmt.Errorf("%s: %w", p.File, err)
 				return
 			}
+			// Read again: saved meanwhile, its body may start elsewhere.
+			if p.BodyStart, err = content.BodyStart(src); err != nil {
+				errs[i] = content.Errorf(p.File, 0, "the file changed while it was being built")
+				return
+			}
 		}
 		errs[i] = body(p, src)
 	})
