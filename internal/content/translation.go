@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -91,7 +92,7 @@ func ParseTranslation(name, display, lang string, src []byte) (*Translation, err
 			case factKeys[k.Value]:
 				errs = append(errs, Errorf(display, k.Line+1, "%q is a fact: a translation holds only text (title, summary, source_hash, senders' tells) and takes %s from content/%s", k.Value, k.Value, t.Of))
 			default:
-				errs = append(errs, Errorf(display, k.Line+1, "unknown front matter key %q (a translation holds title, summary, source_hash and senders)", k.Value))
+				errs = append(errs, Errorf(display, k.Line+1, "unknown front matter key %q (a translation holds title, summary, source_hash, senders and tree)", k.Value))
 			}
 		}
 	}
@@ -143,6 +144,44 @@ func TextHash(p *Page, src []byte) string {
 	body := src[min(p.BodyStart, len(src)):]
 	h.Write(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")))
 	return hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+func byPath(pages []*Page, path string) *Page {
+	for _, p := range pages {
+		if p.Path == path {
+			return p
+		}
+	}
+	return nil
+}
+
+// checkTranslationText reports what of a translation's front matter
+// matches nothing of the page it translates: tells beyond its senders, a
+// tree on a page with none, questions it does not have, answers beyond
+// theirs. Such text would be dropped without a word.
+func checkTranslationText(en *Page, t *Translation) []error {
+	var errs []error
+	at := func(key, format string, args ...any) {
+		errs = append(errs, Errorf(t.File, t.Line[key]+1, format, args...))
+	}
+	if len(t.Tells) > len(en.Senders) {
+		at("senders", "%d senders' tells, but %s has %d senders", len(t.Tells), en.File, len(en.Senders))
+	}
+	if t.Tree != nil && en.Tree == nil {
+		at("tree", "tree: %s has no decision tree", en.File)
+	}
+	if t.Tree != nil && en.Tree != nil {
+		for _, id := range slices.Sorted(maps.Keys(t.Tree)) {
+			q := en.Tree.Questions[id]
+			switch {
+			case q == nil:
+				at("tree."+id, "tree: %s has no question %q", en.File, id)
+			case t.Tree[id] != nil && len(t.Tree[id].Answers) > len(q.Answers):
+				at("tree."+id, "tree: question %q has %d answers in %s, not %d", id, len(q.Answers), en.File, len(t.Tree[id].Answers))
+			}
+		}
+	}
+	return errs
 }
 
 // LangPrefix returns the URL prefix of the page's edition: "" for the
@@ -248,6 +287,24 @@ func Editions(pages []*Page, trans []*Translation, langs []string, files map[str
 	for _, t := range trans {
 		if !known[t.Of] {
 			errs = append(errs, Errorf(t.File, 0, "translates content/%s, which does not exist", t.Of))
+		}
+	}
+	// A top-level page or alias named after a language would take the URL
+	// of that edition's home page.
+	for _, p := range pages {
+		first, _, _ := strings.Cut(strings.TrimPrefix(p.URL, "/"), "/")
+		if p.Kind == KindPlain && IsLangDir(first, langs) {
+			errs = append(errs, Errorf(p.File, 0, "URL %s is the %s edition's: a page cannot be named after a language", p.URL, first))
+		}
+		for _, a := range p.Aliases {
+			if IsLangDir(a, langs) {
+				errs = append(errs, Errorf(p.File, 0, "alias %q is the %s edition's home page", a, a))
+			}
+		}
+	}
+	for _, t := range trans {
+		if en := byPath(pages, t.Of); en != nil {
+			errs = append(errs, checkTranslationText(en, t)...)
 		}
 	}
 	for _, lang := range langs {
