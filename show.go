@@ -53,7 +53,9 @@ func runShow(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	s, err := site.LoadSite(ctx, cfg, nil, nil)
+	// Only the default language's pages are shown: other editions'
+	// bodies need not be rendered.
+	s, err := site.LoadSite(ctx, cfg, nil, func(*content.Page, []byte) error { return nil })
 	if err != nil {
 		return err
 	}

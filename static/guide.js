@@ -92,6 +92,5 @@
   path = [data.start];
   app.hidden = false;
   if (list) list.hidden = true;
-  app.setAttribute("aria-live", "polite");
   show();
 })();

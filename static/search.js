@@ -321,6 +321,17 @@
     box.select();
   });
 
+  // The language switch keeps the query (?q= on the search page,
+  // ?sent-by= on lists) and the section: anchors are the same in every
+  // language.
+  [].forEach.call(document.querySelectorAll("a[data-lang-switch]"), function (a) {
+    a.addEventListener("click", function () {
+      if (!location.search && !location.hash) return;
+      var base = a.getAttribute("href").split("#")[0].split("?")[0];
+      a.setAttribute("href", base + location.search + location.hash);
+    });
+  });
+
   // The /search/ page: full result list, driven by ?q=.
   var pageBox = document.getElementById("search-page-box");
   if (pageBox) {

@@ -161,6 +161,8 @@ func checkFrontMatter(p *Page, fm *frontMatter, raw []byte) error {
 		for _, s := range fm.Spec {
 			if s.Name == "" || s.URL == "" {
 				at("spec", "spec entry needs both name and url")
+			} else if !strings.HasPrefix(s.URL, "https://") && !strings.HasPrefix(s.URL, "http://") {
+				at("spec", "spec url %q: want an http(s) URL", s.URL)
 			}
 		}
 		if r := fm.Redirect; r != nil && !slices.Contains(redirectMethods, r.Method) {

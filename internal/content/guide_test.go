@@ -66,6 +66,7 @@ func TestGuideFields(t *testing.T) {
 		{"cacheable on a guide", "guides/x.md", "---\ntitle: X\nsummary: X.\ncacheable: true\n---\n", `guides/x.md:4: "cacheable" is only allowed on status code pages`},
 		{"unknown column", "guides/x.md", "---\ntitle: X\nsummary: X.\ncodes: [404, 410]\ncolumns: [reason, colour]\n---\n", `guides/x.md:5: unknown column "colour"`},
 		{"one code", "guides/x.md", "---\ntitle: X\nsummary: X.\ncodes: [404]\ncolumns: [reason]\n---\n", `guides/x.md:4: a comparison table needs at least two codes`},
+		{"spec url", "4xx/404.md", "---\ntitle: Not Found\nsummary: No.\nstatus: standard\nspec:\n  - name: X\n    url: javascript:alert(1)\n---\n", `4xx/404.md:5: spec url "javascript:alert(1)": want an http(s) URL`},
 		{"redirect method", "3xx/301.md", "---\ntitle: Moved Permanently\nsummary: Moved.\nstatus: standard\nredirect:\n  permanent: true\n  method: sometimes\n---\n", `3xx/301.md:5: redirect: method "sometimes"`},
 	}
 	for _, tt := range tests {

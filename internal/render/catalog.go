@@ -63,7 +63,8 @@ var requiredKeys = []string{
 	"notfound.title", "notfound.summary", "search.title", "search.summary", "nav.home", "alias.moved",
 	"status.standard", "status.temporary", "status.deprecated", "status.obsolete", "status.reserved", "status.unofficial",
 	"sender.app", "sender.server", "sender.proxy", "sender.cdn", "sender.client", "sender.log",
-	"error.advice4", "error.advice5",
+	"error.advice4", "error.advice5", "guide.yes", "guide.no", "guide.method.kept", "guide.method.get", "guide.method.may-change",
+	"list.sep", "spec.section",
 	"const.go", "const.python", "const.node", "const.java", "const.spring", "const.dotnet", "const.rust", "const.symfony", "const.rails",
 }
 
@@ -123,8 +124,15 @@ func parseCatalogs(fsys fs.FS, dir string, srcs map[string]string) (map[string]*
 			}
 		}
 		for _, key := range slices.Sorted(maps.Keys(c.msgs)) {
-			if _, ok := def.msgs[key]; !ok {
+			d, ok := def.msgs[key]
+			if !ok {
 				errs = append(errs, fmt.Errorf("%s:%d: message %q is not in %s", c.File, c.line[key], key, def.File))
+				continue
+			}
+			// The program fills the verbs in order: every language needs
+			// the same ones, or a page shows %!(EXTRA …).
+			if got, want := verbs.FindAllString(c.msgs[key], -1), verbs.FindAllString(d, -1); !slices.Equal(got, want) {
+				errs = append(errs, fmt.Errorf("%s:%d: message %q has the verbs %v, %s has %v", c.File, c.line[key], key, got, def.File, want))
 			}
 		}
 	}
@@ -134,6 +142,9 @@ func parseCatalogs(fsys fs.FS, dir string, srcs map[string]string) (map[string]*
 // msgUse finds a layout's uses of messages: {{t "key"}}, (tf "key" …),
 // {{th "key"}}.
 var msgUse = regexp.MustCompile(`\b(?:t|tf|th|thf) "([^"]+)"`)
+
+// verbs finds a message's fmt verbs; %% is text.
+var verbs = regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z]`)
 
 var langRE = regexp.MustCompile(`^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$`)
 

@@ -164,6 +164,8 @@ func TestCatalogErrors(t *testing.T) {
 			edit(t, m, "i18n/zh-cn.yaml", "notfound.title: 页面不存在\n", "")
 		}, `layouts/i18n/en.yaml: message "notfound.title" is missing (the program uses it)`},
 		{"no default", func(m fstest.MapFS) { delete(m, "i18n/en.yaml") }, `layouts/i18n/en.yaml: missing`},
+		{"verbs differ", func(m fstest.MapFS) { edit(t, m, "i18n/zh-cn.yaml", "alias.moved: '本页已移至 %s。'", "alias.moved: '本页已移走。'") },
+			`layouts/i18n/zh-cn.yaml:35: message "alias.moved" has the verbs [], layouts/i18n/en.yaml has [%s]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
