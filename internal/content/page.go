@@ -149,8 +149,10 @@ type Heading struct {
 
 // InternalLink is a site-absolute link found in a page's Markdown.
 type InternalLink struct {
-	Target string // as written, e.g. "/404/#example"
+	Target string // e.g. "/404/#example"; in another edition "/zh-cn/404/#example"
 	Line   int
+	// Written is the target as the file has it, when Target is not.
+	Written string
 }
 
 // ClassName returns "4xx" for a class or code page.

@@ -173,7 +173,9 @@ func link(pages []*Page, files map[string]bool, lang string) (*Site, error) {
 			p.Related = append(p.Related, rp)
 		}
 	}
-	if err := s.checkGuides(); err != nil {
+	// Every edition links its guides; the default's reports the problems,
+	// which the others would repeat.
+	if err := s.checkGuides(); err != nil && lang == DefaultLang {
 		errs = append(errs, err)
 	}
 	if err := s.CheckLinks(pages); err != nil {
@@ -191,7 +193,11 @@ func (s *Site) CheckLinks(pages []*Page) error {
 	for _, p := range pages {
 		for _, l := range p.Links {
 			if !s.exists(l.Target) {
-				errs = append(errs, Errorf(p.File, l.Line, "link to %s: no such page", l.Target))
+				target := l.Target
+				if l.Written != "" {
+					target = l.Written
+				}
+				errs = append(errs, Errorf(p.File, l.Line, "link to %s: no such page", target))
 			}
 		}
 	}

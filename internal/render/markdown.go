@@ -190,10 +190,11 @@ func walkBody(doc ast.Node, src []byte, from, prefix string, lk *Linker) ([]cont
 			heads = append(heads, content.Heading{Level: n.Level, ID: string(idb), Text: nodeText(n, src)})
 		case *ast.Link:
 			if dst := string(n.Destination); isSiteAbsolute(dst) {
+				written := ""
 				if prefix != "" && isPageTarget(dst) {
-					dst = prefix + dst
+					written, dst = dst, prefix+dst
 				}
-				links = append(links, content.InternalLink{Target: dst, Line: lineOf(n)})
+				links = append(links, content.InternalLink{Target: dst, Line: lineOf(n), Written: written})
 				n.Destination = []byte(lk.Rel(from, dst))
 			}
 		case *ast.Image:

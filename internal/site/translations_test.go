@@ -164,7 +164,9 @@ func TestCatalogErrors(t *testing.T) {
 			edit(t, m, "i18n/zh-cn.yaml", "notfound.title: 页面不存在\n", "")
 		}, `layouts/i18n/en.yaml: message "notfound.title" is missing (the program uses it)`},
 		{"no default", func(m fstest.MapFS) { delete(m, "i18n/en.yaml") }, `layouts/i18n/en.yaml: missing`},
-		{"verbs differ", func(m fstest.MapFS) { edit(t, m, "i18n/zh-cn.yaml", "alias.moved: '本页已移至 %s。'", "alias.moved: '本页已移走。'") },
+		{"verbs differ", func(m fstest.MapFS) {
+			edit(t, m, "i18n/zh-cn.yaml", "alias.moved: '本页已移至 %s。'", "alias.moved: '本页已移走。'")
+		},
 			`layouts/i18n/zh-cn.yaml:35: message "alias.moved" has the verbs [], layouts/i18n/en.yaml has [%s]`},
 	}
 	for _, tt := range tests {
@@ -209,5 +211,25 @@ func TestTranslationMismatch(t *testing.T) {
 				t.Errorf("got %v, want %s", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestEditionLinkErrors: a broken link is reported once, as written, for
+// the file that has it: not again for the untranslated copy of the page in
+// another edition, nor with that edition's prefix.
+func TestEditionLinkErrors(t *testing.T) {
+	t.Parallel()
+	cfg := fixtureConfig(t)
+	content := cfg.Content.FS.(fstest.MapFS)
+	edit(t, content, "4xx/418.md", "status: reserved", "status: reserved\n")
+	content["4xx/418.md"].Data = append(content["4xx/418.md"].Data, "\nSee [x](/nonexistent/).\n"...)
+	content["zh-cn/4xx/404.md"].Data = append(content["zh-cn/4xx/404.md"].Data, "\n见 [x](/nowhere/)。\n"...)
+	_, err := Build(context.Background(), cfg)
+	if err == nil {
+		t.Fatal("built with broken links")
+	}
+	msg := err.Error()
+	if strings.Count(msg, "link to /nonexistent/: no such page") != 1 || !strings.Contains(msg, "content/zh-cn/4xx/404.md:27: link to /nowhere/: no such page") || strings.Contains(msg, "/zh-cn/nonexistent/") {
+		t.Errorf("errors:\n%s", msg)
 	}
 }

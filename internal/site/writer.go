@@ -180,9 +180,17 @@ func (w *Writer) WriteAll(ctx context.Context, assets *Assets) error {
 	if err := firstError(errs); err != nil {
 		return err
 	}
+	// A page of another edition shown untranslated has the default page's
+	// links: their problems are reported once, for that page.
 	var linkErrs []error
-	for _, e := range eds {
-		linkErrs = append(linkErrs, e.site.CheckLinks(e.site.Pages()))
+	for i, e := range eds {
+		var check []*content.Page
+		for _, p := range e.site.Pages() {
+			if i == 0 || !p.Untranslated {
+				check = append(check, p)
+			}
+		}
+		linkErrs = append(linkErrs, e.site.CheckLinks(check))
 	}
 	if err := errors.Join(linkErrs...); err != nil {
 		return err
