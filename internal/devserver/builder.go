@@ -143,6 +143,8 @@ type buildResult struct {
 	parsed   int // content files parsed
 	rendered int // pages rendered from layouts
 	pages    int // pages of the site (as build counts them)
+	// warnings are the build's warning lines (stale translations).
+	warnings []string
 	elapsed  time.Duration
 }
 
@@ -217,6 +219,9 @@ func (b *builder) buildInto(ctx context.Context, res *buildResult) error {
 		return err
 	}
 	b.pages.prune()
+	if res.warnings, err = site.TranslationWarnings(s.Editions, b.cfg.StrictTranslations, b.cfg.Content.Name); err != nil {
+		return err
+	}
 	assets, err := site.CollectAssets(b.cfg.Static)
 	if err != nil {
 		return err

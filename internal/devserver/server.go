@@ -46,6 +46,8 @@ type Options struct {
 // other, never a mix. A request that arrives while a rebuild runs waits for
 // it (see current), so a browser reloading after a save gets the new page.
 type Server struct {
+	warned map[string]bool // warning lines already logged, so each shows once
+
 	cfg  *site.Config
 	opts Options
 	log  *log.Logger
@@ -239,6 +241,7 @@ func (s *Server) publish(res *buildResult, changes []string) {
 	s.failure = ""
 	cur := s.cur
 	s.mu.Unlock()
+	s.logWarnings(res.warnings)
 
 	if old == nil {
 		s.hub.publish(cur.id, "", event{"reload", reloadData{Build: cur.id}})
@@ -305,4 +308,19 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// logWarnings logs the build's warning lines that the last build did not
+// have: a stale translation is said once, not at every rebuild.
+func (s *Server) logWarnings(warnings []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := map[string]bool{}
+	for _, w := range warnings {
+		if !s.warned[w] {
+			s.log.Printf("warning: %s", w)
+		}
+		now[w] = true
+	}
+	s.warned = now
 }

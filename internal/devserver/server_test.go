@@ -272,3 +272,26 @@ func TestFlat(t *testing.T) {
 	tr.CloseIdleConnections()
 	testenv.WaitGoroutines(t, before)
 }
+
+// TestServeTranslationWarnings: the dev server logs a stale translation
+// once, not at every rebuild, and with -strict-translations the rebuild
+// fails with it (the last good site stays served).
+func TestServeTranslationWarnings(t *testing.T) {
+	t.Parallel()
+	s, content, logs := devFixture(t, Options{})
+	setFile(content, "4xx/404.md", strings.Replace(string(content["4xx/404.md"].Data), "There is nothing", "There is really nothing", 1))
+	s.rebuildNow(context.Background(), []string{"content/4xx/404.md"})
+	setFile(content, "4xx/418.md", appendFile(content, "4xx/418.md", "\nMore.\n"))
+	s.rebuildNow(context.Background(), []string{"content/4xx/418.md"})
+	if n := strings.Count(logs.String(), "warning: content/zh-cn/4xx/404.md: translation of content/4xx/404.md is out of date"); n != 1 {
+		t.Errorf("stale warning logged %d times, want once:\n%s", n, logs)
+	}
+	cfg := fixtureConfig(t)
+	cfg.StrictTranslations = true
+	m := cfg.Content.FS.(fstest.MapFS)
+	setFile(m, "4xx/404.md", string(content["4xx/404.md"].Data))
+	strict := New(cfg, Options{}, io.Discard)
+	if res := strict.rebuildNow(context.Background(), nil); res.err == nil || !strings.Contains(res.err.Error(), "is out of date") {
+		t.Errorf("strict build with a stale translation: %v", res.err)
+	}
+}

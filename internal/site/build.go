@@ -94,7 +94,7 @@ type prepared struct {
 	r      *render.Renderer
 	lk     *render.Linker
 
-	warnings []string // see translationWarnings
+	warnings []string // see TranslationWarnings
 }
 
 // pages counts the pages of every edition.
@@ -143,7 +143,7 @@ func prepare(ctx context.Context, cfg *Config) (*prepared, error) {
 		return nil, err
 	}
 	p.lay, p.assets, p.site = pp.lay, pp.assets, s
-	if p.warnings, err = translationWarnings(s.Editions, cfg.StrictTranslations, cfg.Content.Name); err != nil {
+	if p.warnings, err = TranslationWarnings(s.Editions, cfg.StrictTranslations, cfg.Content.Name); err != nil {
 		return nil, err
 	}
 	if cfg.HashAssets {

@@ -7,11 +7,13 @@ import (
 	"github.com/statusdocs/statusdocs/internal/content"
 )
 
-// translationWarnings returns one line for each translation made from an
+// TranslationWarnings returns one line for each translation made from an
 // older text of its page, and one per edition for its pages not
 // translated yet. With strict, the stale ones are errors instead (for CI:
 // -strict-translations).
-func translationWarnings(eds []*content.Site, strict bool, contentName string) (warnings []string, err error) {
+//
+// Builds call it through prepare, the dev server after each load.
+func TranslationWarnings(eds []*content.Site, strict bool, contentName string) (warnings []string, err error) {
 	var errs []error
 	for _, s := range eds[1:] {
 		missing := 0
