@@ -17,6 +17,15 @@ import (
 	"github.com/statusdocs/statusdocs/internal/testenv"
 )
 
+// scriptDisabled turns the tab's JavaScript off (or on again), to see a
+// page as a reader without script does.
+func scriptDisabled(v bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: v})
+		return err
+	})
+}
+
 // clickThrough answers the decision guide's questions by their texts and
 // returns the code and link of the answer reached.
 func clickThrough(t *testing.T, ctx context.Context, answers ...string) (code, href string) {
@@ -100,17 +109,10 @@ func TestDecisionGuide(t *testing.T) {
 	}
 
 	// Without script: the nested list, every leaf a link to its page.
-	noJS := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-		return err
-	})
-	if err := chromedp.Do(ctx, noJS, chromedp.Navigate("file://"+filepath.Join(offline.Out, "guides", "which", "index.html")), chromedp.WaitReady("body")); err != nil {
+	if err := chromedp.Do(ctx, scriptDisabled(true), chromedp.Navigate("file://"+filepath.Join(offline.Out, "guides", "which", "index.html")), chromedp.WaitReady("body")); err != nil {
 		t.Fatal(err)
 	}
-	defer chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
-		return err
-	}))
+	defer chromedp.Do(ctx, scriptDisabled(false))
 	codes, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("[data-decision-list] a[data-code]")].filter(a => a.offsetParent !== null).map(a => a.dataset.code)`))
 	if err != nil || !slices.Equal(codes, []string{"200", "404", "418"}) {
 		t.Errorf("without script the list shows links to %v (%v), want 200 404 418", codes, err)
@@ -157,16 +159,10 @@ func TestSenderFilter(t *testing.T) {
 	if !slices.Equal(got, []string{"404"}) {
 		t.Errorf("4xx/?sent-by=server shows %v, want [404]", got)
 	}
-	noJS := func(v bool) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: v})
-			return err
-		})
-	}
-	if err := chromedp.Do(ctx, noJS(true), chromedp.Navigate(base+"/4xx/?sent-by=server"), chromedp.WaitReady("body")); err != nil {
+	if err := chromedp.Do(ctx, scriptDisabled(true), chromedp.Navigate(base+"/4xx/?sent-by=server"), chromedp.WaitReady("body")); err != nil {
 		t.Fatal(err)
 	}
-	defer chromedp.Do(ctx, noJS(false))
+	defer chromedp.Do(ctx, scriptDisabled(false))
 	got, _ = chromedp.Run(ctx, chromedp.Evaluate[[]string](visible))
 	shown, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("[data-sender-filter]").offsetParent !== null`))
 	if len(got) != 3 || shown {

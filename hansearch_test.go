@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,10 +46,7 @@ func TestHanSearch(t *testing.T) {
 		return cfg
 	}
 	hosted, offline := build(false), build(true)
-	tests := []struct {
-		query string
-		first string
-	}{
+	tests := []queryFirst{
 		{"未找到", "404"},
 		{"找不到", "404"},
 		{"服务不可用", "503"},
@@ -62,12 +60,7 @@ func TestHanSearch(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(where)); err != nil {
 			t.Fatal(err)
 		}
-		for _, tt := range tests {
-			got := typeQuery(t, ctx, tt.query)
-			if len(got) == 0 || got[0] != tt.first {
-				t.Errorf("%s: %q gave %v, want %s first", where, tt.query, got, tt.first)
-			}
-		}
+		wantFirst(t, ctx, where, tests)
 		typeQuery(t, ctx, "未找到")
 		marked, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#search-results li .phrase mark")].map(m => m.textContent).join("|")`))
 		if err != nil || marked != "未找到" {
@@ -93,10 +86,7 @@ func TestChineseEdition(t *testing.T) {
 		return cfg
 	}
 	hosted, offline := build(false), build(true)
-	tests := []struct {
-		query string
-		first string
-	}{
+	tests := []queryFirst{
 		{"未找到", "404"},
 		{"服务不可用", "503"},
 		{"内容过大", "413"},
@@ -110,12 +100,7 @@ func TestChineseEdition(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(where)); err != nil {
 			t.Fatal(err)
 		}
-		for _, tt := range tests {
-			got := typeQuery(t, ctx, tt.query)
-			if len(got) == 0 || got[0] != tt.first {
-				t.Errorf("%s: %q gave %v, want %s first", where, tt.query, got, tt.first)
-			}
-		}
+		wantFirst(t, ctx, where, tests)
 		// 重定向 (redirection) lists the class and every 3xx code first.
 		got := typeQuery(t, ctx, "重定向")
 		want := []string{"3xx", "300", "301", "302", "303", "304", "305", "306", "307", "308"}
@@ -149,5 +134,20 @@ func TestChineseEdition(t *testing.T) {
 		}
 		st, _ := os.Stat(idx[0])
 		t.Logf("search index %s: %d bytes", idx[0][len(hosted.Out)+1:], st.Size())
+	}
+}
+
+// queryFirst is a query and the code of the result it must put first.
+type queryFirst struct{ query, first string }
+
+// wantFirst types each query into the page open in ctx (where, for
+// messages) and checks its first result.
+func wantFirst(t *testing.T, ctx context.Context, where string, tests []queryFirst) {
+	t.Helper()
+	for _, tt := range tests {
+		got := typeQuery(t, ctx, tt.query)
+		if len(got) == 0 || got[0] != tt.first {
+			t.Errorf("%s: %q gave %v, want %s first", where, tt.query, got, tt.first)
+		}
 	}
 }

@@ -186,11 +186,13 @@ func checkTranslationText(en *Page, t *Translation) []error {
 
 // LangPrefix returns the URL prefix of the page's edition: "" for the
 // default language, "/zh-cn" for zh-cn.
-func (p *Page) LangPrefix() string {
-	if p.Lang == "" || p.Lang == DefaultLang {
+func (p *Page) LangPrefix() string { return langPrefix(p.Lang) }
+
+func langPrefix(lang string) string {
+	if lang == "" || lang == DefaultLang {
 		return ""
 	}
-	return "/" + p.Lang
+	return "/" + lang
 }
 
 // translated returns the page of edition lang made of en's facts and t's
@@ -341,12 +343,7 @@ func (p *Page) In(s *Site) *Page {
 }
 
 // Prefix returns the URL prefix of the site's edition ("" or "/zh-cn").
-func (s *Site) Prefix() string {
-	if s.Lang == DefaultLang || s.Lang == "" {
-		return ""
-	}
-	return "/" + s.Lang
-}
+func (s *Site) Prefix() string { return langPrefix(s.Lang) }
 
 // IsLangDir reports whether the top-level content folder dir holds a
 // language's translations, langs being the languages with a catalogue.

@@ -107,8 +107,9 @@ func TestUntranslated(t *testing.T) {
 }
 
 // TestTranslationErrors: facts and unknown keys in a translation, a
-// translation of no page, and a missing source_hash are errors naming the
-// file and line.
+// translation of no page, a missing source_hash, text the page has no
+// place for, and a page named after a language are errors naming the file
+// (and line), and nothing is written.
 func TestTranslationErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -124,6 +125,18 @@ func TestTranslationErrors(t *testing.T) {
 			`content/zh-cn/4xx/404.md:1: missing "source_hash"`},
 		{"orphan", "zh-cn/4xx/499.md", "---\ntitle: 客户端关闭了请求\nsummary: 没有。\nsource_hash: x\n---\n正文\n",
 			`content/zh-cn/4xx/499.md: translates content/4xx/499.md, which does not exist`},
+		// Text with no place in the page it translates, and a page that
+		// would take an edition's home.
+		{"too many tells", "zh-cn/4xx/404.md", "---\ntitle: 未找到\nsummary: 没有。\nsenders: [一, 二, 三]\nsource_hash: x\n---\n正文\n",
+			`content/zh-cn/4xx/404.md:4: 3 senders' tells, but content/4xx/404.md has 2 senders`},
+		{"tree on a code page", "zh-cn/4xx/404.md", "---\ntitle: 未找到\nsummary: 没有。\ntree:\n  a:\n    text: 问？\nsource_hash: x\n---\n正文\n",
+			`content/zh-cn/4xx/404.md:4: tree: content/4xx/404.md has no decision tree`},
+		{"unknown question", "zh-cn/guides/which.md", "---\ntitle: 选哪个？\nsummary: 问答。\ntree:\n  fonud:\n    text: 有吗？\nsource_hash: x\n---\n正文\n",
+			`content/zh-cn/guides/which.md:5: tree: content/guides/which.md has no question "fonud"`},
+		{"extra answers", "zh-cn/guides/which.md", "---\ntitle: 选哪个？\nsummary: 问答。\ntree:\n  why:\n    text: 为什么？\n    answers: [{text: 一}, {text: 二}, {text: 三}]\nsource_hash: x\n---\n正文\n",
+			`content/zh-cn/guides/which.md:5: tree: question "why" has 2 answers in content/guides/which.md, not 3`},
+		{"a page named after a language", "zh-cn.md", "---\ntitle: Chinese\nsummary: A page.\n---\nText.\n",
+			`content/zh-cn.md: URL /zh-cn/ is the zh-cn edition's`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,38 +187,6 @@ func TestCatalogErrors(t *testing.T) {
 			t.Parallel()
 			cfg := fixtureConfig(t)
 			tt.edit(cfg.Layouts.FS.(fstest.MapFS))
-			_, err := Build(context.Background(), cfg)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want %s", err, tt.want)
-			}
-		})
-	}
-}
-
-// TestTranslationMismatch: text a translation has but its page has no
-// place for, and pages or aliases that would take an edition's home, are
-// errors naming the file (and line).
-func TestTranslationMismatch(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name, file, data, want string
-	}{
-		{"too many tells", "zh-cn/4xx/404.md", "---\ntitle: 未找到\nsummary: 没有。\nsenders: [一, 二, 三]\nsource_hash: x\n---\n正文\n",
-			`content/zh-cn/4xx/404.md:4: 3 senders' tells, but content/4xx/404.md has 2 senders`},
-		{"tree on a code page", "zh-cn/4xx/404.md", "---\ntitle: 未找到\nsummary: 没有。\ntree:\n  a:\n    text: 问？\nsource_hash: x\n---\n正文\n",
-			`content/zh-cn/4xx/404.md:4: tree: content/4xx/404.md has no decision tree`},
-		{"unknown question", "zh-cn/guides/which.md", "---\ntitle: 选哪个？\nsummary: 问答。\ntree:\n  fonud:\n    text: 有吗？\nsource_hash: x\n---\n正文\n",
-			`content/zh-cn/guides/which.md:5: tree: content/guides/which.md has no question "fonud"`},
-		{"extra answers", "zh-cn/guides/which.md", "---\ntitle: 选哪个？\nsummary: 问答。\ntree:\n  why:\n    text: 为什么？\n    answers: [{text: 一}, {text: 二}, {text: 三}]\nsource_hash: x\n---\n正文\n",
-			`content/zh-cn/guides/which.md:5: tree: question "why" has 2 answers in content/guides/which.md, not 3`},
-		{"a page named after a language", "zh-cn.md", "---\ntitle: Chinese\nsummary: A page.\n---\nText.\n",
-			`content/zh-cn.md: URL /zh-cn/ is the zh-cn edition's`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			cfg := fixtureConfig(t)
-			cfg.Content.FS.(fstest.MapFS)[tt.file] = &fstest.MapFile{Data: []byte(tt.data)}
 			_, err := Build(context.Background(), cfg)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want %s", err, tt.want)

@@ -241,7 +241,7 @@ func (w *Writer) metaJobs() []func() error {
 
 // indexName is the output name of the edition's search index.
 func (w *Writer) indexName() string {
-	return strings.TrimPrefix(w.lk.Asset(w.site.Prefix()+"/"+SearchIndexFile), "/")
+	return strings.TrimPrefix(w.lk.Asset("/"+IndexName(w.site)), "/")
 }
 
 // IndexName returns the output name of an edition's search index, unhashed:
